@@ -1,0 +1,56 @@
+# coursebuild developer tasks (GNU make).
+# Needs only python3 (>= 3.11, with venv/pip), node/npm and make.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+CHROMIUM ?= /usr/bin/chromium
+
+# Stamp files: redo an install step only when its inputs change.
+PY_STAMP := $(VENV)/.coursebuild-installed
+NPM_STAMP := node_modules/.coursebuild-installed
+
+.PHONY: setup demo serve test browser bench clean
+
+setup: $(PY_STAMP) $(NPM_STAMP)
+
+$(VENV)/pyvenv.cfg:
+	$(PYTHON) -m venv $(VENV)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Editable install: coursebuild.assets then finds KaTeX in node_modules/.
+$(PY_STAMP): pyproject.toml hatch_build.py $(VENV)/pyvenv.cfg
+	$(VPY) -m pip install --disable-pip-version-check -q -e '.[test]'
+	touch $@
+
+demo: setup
+	$(VENV)/bin/coursebuild build . --out _site
+
+serve: setup
+	$(VENV)/bin/coursebuild serve .
+
+# Browser tests drive Debian's chromium (no browser download by playwright).
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then \
+		echo "chromium: $(CHROMIUM)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "chromium missing: installing Debian's chromium with apt-get"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-dejavu-core; \
+	else \
+		echo "*** $(CHROMIUM) not found: browser tests need Debian's chromium." >&2; \
+		echo "*** Install it with: sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+		echo "*** Continuing: tests marked 'browser' will be skipped or fail." >&2; \
+	fi
+
+test: setup browser
+	$(VPY) -m pytest -n auto -q
+
+bench: setup
+	$(VPY) benchmarks/run.py
+
+clean:
+	rm -rf _site dist build .pytest_cache .coursebuild-cache

@@ -1,0 +1,529 @@
+"""Load a course's BibTeX file into immutable, render-ready references.
+
+pybtex's low-level scanner does the tokenising, but its loop is driven here
+so that each entry keeps its line, problems become ``Diagnostic`` objects
+(pybtex would raise or print them) and one unclosed entry does not swallow
+the valid entries after it.
+
+Keys are case-sensitive for lookup: a page must cite ``olah2020zoom``
+exactly as the .bib file spells it. Keys differing only in case are still
+duplicates, because BibTeX and pybtex treat them as one entry.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import hashlib
+import html
+import json
+import re
+from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from types import MappingProxyType
+from urllib.parse import quote, urlsplit
+
+import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+import pybtex.errors
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database import Person
+from pybtex.database.input.bibtex import (LowLevelParser, SkipEntry,
+                                         UndefinedMacro, month_names)
+from pybtex.scanner import PrematureEOF, PybtexSyntaxError, TokenRequired
+from pybtex.textutils import normalize_whitespace
+from pybtex.utils import CaseInsensitiveDict
+
+from .diagnostics import Diagnostic, did_you_mean, error, sort_key, warning
+
+MAX_LISTED_AUTHORS = 6
+VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "howpublished",
+                "publisher", "institution", "school")
+# The LaTeX codec is slow; most names and many titles need none of it.
+_NEEDS_DECODING = re.compile(r"[\\~`$]|--|''")
+_ENTRY_AT_LINE_START = re.compile(r"\n[ \t]*@")
+_DOI_PREFIX = r"^(doi:\s*|https?://(dx\.)?doi\.org/)"  # keep the bare DOI
+
+
+def _latex_to_text(latex: str) -> str:
+    """Plain Unicode for a BibTeX value: accents decoded, braces dropped."""
+    text = latex
+    if _NEEDS_DECODING.search(latex):
+        with suppress(UnicodeError, ValueError):  # keep bad LaTeX readable
+            # latexcodec decodes str to str, which typeshed cannot know.
+            text = codecs.decode(  # type: ignore[call-overload]
+                latex, "ulatex")
+    # Escaped braces and dollars are literal: park them while stripping.
+    text = (text.replace(r"\{", "\x01").replace(r"\}", "\x02")
+            .replace(r"\$", "\x03").replace("\\\\", " "))
+    text = re.sub(r"\\[A-Za-z]+\s*(?=\{)", "", text)  # \emph{x} -> {x}
+    text = re.sub(r"\\([A-Za-z]+)\s*", r"\1", text)  # \LaTeX -> LaTeX
+    text = re.sub(r"[{}$]", "", text)
+    text = text.replace("\x01", "{").replace("\x02", "}")
+    return re.sub(r"[ \t\n]+", " ", text.replace("\x03", "$")).strip()
+
+
+def _end_sentence(text: str) -> str:
+    """``text`` with a full stop unless it already ends a sentence."""
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _is_web_url(url: str) -> bool:
+    """Only http(s) URLs become links (never ``javascript:``)."""
+    return bool(url) and urlsplit(url).scheme.lower() in ("http", "https")
+
+
+def _url_identity(url: str) -> str:
+    """``url`` without scheme, www./dx. and trailing slash, lower-cased.
+
+    Good enough to spot a url repeating the DOI or arXiv link.
+    """
+    url = re.sub(r"^https?://(www\.|dx\.)?", "", url.strip().lower())
+    return url.replace("arxiv.org/pdf/", "arxiv.org/abs/").rstrip("/")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One bibliography entry, converted to plain text."""
+
+    key: str
+    entry_type: str
+    authors: tuple[str, ...]
+    author_lasts: tuple[str, ...]
+    et_al: bool
+    title: str
+    venue: str
+    year: str
+    doi: str
+    url: str
+    eprint: str
+    line: int
+
+    def names(self) -> str:
+        """Authors for display: "A, B and C" or "A, …, F et al."."""
+        shown = self.authors[:MAX_LISTED_AUTHORS]
+        if self.et_al or len(self.authors) > MAX_LISTED_AUTHORS:
+            return ", ".join(shown) + " et al." if shown else ""
+        if len(shown) < 2:
+            return "".join(shown)
+        return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+    def links(self) -> list[tuple[str, str]]:
+        """(href, text) pairs: DOI, arXiv, then the url unless a repeat."""
+        found = []
+        if self.doi:
+            found.append((f"https://doi.org/{quote(self.doi, '/:;()')}",
+                          f"doi:{self.doi}"))
+        if self.eprint:
+            found.append((f"https://arxiv.org/abs/{quote(self.eprint)}",
+                          f"arXiv:{self.eprint}"))
+        seen = {_url_identity(href) for href, _ in found}
+        if _is_web_url(self.url) and _url_identity(self.url) not in seen:
+            host = urlsplit(self.url).hostname or self.url
+            found.append((self.url, host.removeprefix("www.")))
+        return found
+
+    def html(self) -> str:
+        """The formatted reference as HTML; every value is escaped."""
+        parts = []
+        if self.authors:
+            parts.append(html.escape(_end_sentence(self.names())))
+        if self.title:
+            cite = f"<cite>{html.escape(self.title)}</cite>"
+            ended = _end_sentence(self.title) == self.title
+            parts.append(cite if ended else cite + ".")
+        venue = (f'<span class="venue">{html.escape(self.venue)}</span>'
+                 if self.venue else "")
+        published = ", ".join(p for p in (venue, html.escape(self.year)) if p)
+        if published:
+            ended = published.endswith(".")
+            parts.append(published if ended else published + ".")
+        parts += [f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
+                  for href, text in self.links()]
+        return " ".join(parts)
+
+    def plain(self) -> str:
+        """One-line plain text (tooltips, search index)."""
+        published = ", ".join(p for p in (self.venue, self.year) if p)
+        parts = [_end_sentence(p)
+                 for p in (self.names(), self.title, published) if p]
+        parts += [f"doi:{self.doi}"] if self.doi else []
+        parts += [f"arXiv:{self.eprint}"] if self.eprint else []
+        return " ".join(parts)
+
+    def author_year(self) -> str:
+        """In-text label such as "Olah et al., 2020"."""
+        lasts = self.author_lasts
+        if not lasts:
+            label = self._short_title()
+        elif self.et_al or len(lasts) >= 3:
+            label = f"{lasts[0]} et al."
+        else:
+            label = " and ".join(lasts)
+        return f"{label}, {self.year or 'n.d.'}"
+
+    def sort_key(self) -> tuple[str, str, str]:
+        """(first author's last name, year, title), ignoring case."""
+        first = self.author_lasts[0] if self.author_lasts else self.title
+        return (first.casefold(), self.year, self.title.casefold())
+
+    def _short_title(self) -> str:
+        """Label for anonymous works: the title's first (up to 4) words."""
+        words = re.split(r"[:.?!]", self.title, maxsplit=1)[0].split()
+        if not words:
+            return self.key
+        return " ".join(words[:4]) + ("…" if len(words) > 4 else "")
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """All references of one course, keyed exactly as in the file."""
+
+    path: str
+    references: Mapping[str, Reference] = field(
+        default_factory=lambda: MappingProxyType({}))
+    digests: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False)
+
+    def get(self, key: str) -> Reference | None:
+        return self.references.get(key)
+
+    def keys(self) -> list[str]:
+        """Keys in file order."""
+        return list(self.references)
+
+    def digest(self, key: str) -> str:
+        """Hash of the entry's type, key and fields; "" if unknown.
+
+        Every field counts (rendered or not), but layout, field order and
+        position in the file do not.
+        """
+        return self.digests.get(key, "")
+
+
+@dataclass
+class _RawEntry:
+    key: str
+    entry_type: str
+    line: int
+    col: int
+    fields: list[tuple[str, str, int, int]]  # name, value, line, column
+
+
+class _Scanner(LowLevelParser):
+    """pybtex's scanner, collecting errors and noting where fields start."""
+
+    def __init__(self, text: str) -> None:
+        # A fresh macro table: pybtex's default is a module-level dict that
+        # @string definitions would leak into.
+        super().__init__(text, macros=CaseInsensitiveDict(month_names))
+        self.errors: list[PybtexSyntaxError] = []
+        self.field_starts: list[int] = []
+
+    def handle_error(self, error: PybtexSyntaxError) -> None:
+        self.errors.append(error)
+
+    def parse_field(self) -> None:
+        self.eat_whitespace()
+        start = self.pos
+        super().parse_field()
+        # pybtex keeps a field under this same condition: lists stay aligned.
+        if self.current_field_name and self.current_value:
+            self.field_starts.append(start)
+
+
+class _Lines:
+    """Offset to line and column (both 1-based) in one text."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+    def col(self, offset: int) -> int:
+        return offset - self.starts[self.line(offset) - 1] + 1
+
+
+def _scan(text: str, path: str) -> tuple[list[_RawEntry], list[Diagnostic]]:
+    """Every entry that could be read, plus syntax diagnostics."""
+    scanner, lines = _Scanner(text), _Lines(text)
+    entries: list[_RawEntry] = []
+    diags: list[Diagnostic] = []
+    gap_start, check_gap = 0, True
+    while True:
+        found = scanner.skip_to([scanner.AT])
+        start = scanner.pos - 1 if found else len(text)
+        if check_gap:
+            diags += _junk(text, gap_start, start, lines, path)
+        if not found:
+            return entries, diags
+        check_gap, key = _scan_command(scanner, start, lines, entries)
+        if scanner.errors:
+            # Text after a broken entry is probably its own remainder.
+            check_gap = False
+            diags += _command_errors(scanner, start, key, lines, path)
+            scanner.errors = []
+        gap_start = scanner.pos
+
+
+def _scan_command(scanner: _Scanner, start: int, lines: _Lines,
+                  entries: list[_RawEntry]) -> tuple[bool, str | None]:
+    """Parse one @command; return (check the next gap?, entry key)."""
+    scanner.command_start = start
+    scanner.field_starts = []
+    try:
+        command, body = scanner.parse_command()
+    except SkipEntry:  # @comment: BibTeX ignores all up to the next @
+        return False, None
+    except PybtexSyntaxError as err:
+        scanner.errors.append(err)
+        return False, None
+    if command.lower() in ("string", "preamble") or not body[0]:
+        return True, None
+    fields = [(name, normalize_whitespace("".join(value)), lines.line(pos),
+               lines.col(pos))
+              for (name, value), pos in zip(body[1], scanner.field_starts,
+                                              strict=False)]
+    entries.append(_RawEntry(body[0], command.lower(), lines.line(start),
+                             lines.col(start), fields))
+    return True, body[0]
+
+
+def _command_errors(scanner: _Scanner, start: int, key: str | None,
+                    lines: _Lines, path: str) -> list[Diagnostic]:
+    """Diagnostics for one command's errors; resume at the next entry.
+
+    An unclosed entry makes pybtex read on into the following ones. If an
+    ``@`` starts a line inside the text it consumed, scanning resumes there
+    and the errors past that point (mere consequences) are dropped.
+    """
+    errors, text = scanner.errors, scanner.text
+    end = max([scanner.pos] + [_offset(e) for e in errors]) + 1
+    # An undefined macro does not stop the parse, so it cannot overrun.
+    overran = any(not isinstance(e, UndefinedMacro) for e in errors)
+    resume = overran and _ENTRY_AT_LINE_START.search(text, start + 1, end)
+    where = (lines.line(start), lines.col(start))
+    diags = []
+    if resume:
+        resume_at = resume.end() - 1
+        errors = [e for e in errors if _offset(e) < resume_at]
+        scanner.pos, scanner.lineno = resume_at, lines.line(resume_at)
+        diags.append(error(path, *where, "bib-syntax", _unclosed(
+            key, f"before the next entry on line {lines.line(resume_at)}")))
+    for err in errors:
+        if isinstance(err, PrematureEOF):
+            diags.append(error(path, *where, "bib-syntax",
+                               _unclosed(key, "before the end of the file")))
+        else:
+            pos = _offset(err)
+            diags.append(error(path, lines.line(pos), lines.col(pos),
+                               "bib-syntax", _describe(err, key, text)))
+    return diags
+
+
+def _unclosed(key: str | None, until: str) -> str:
+    """Message for an entry, or a stray '@', that runs on ``until``."""
+    if key is None:
+        return ("'@' does not start a valid entry here (BibTeX reads every "
+                "'@' outside entries as one, even in % comments)")
+    return f"entry '{key}' is not closed: a '}}' is missing {until}"
+
+
+def _offset(err: PybtexSyntaxError) -> int:
+    """Where the problem starts (pybtex reports the end of a bad macro)."""
+    pos = err.error_context_info[2]
+    return pos - len(err.args[0]) if isinstance(err, UndefinedMacro) else pos
+
+
+def _describe(err: PybtexSyntaxError, key: str | None, text: str) -> str:
+    """pybtex's terse message, reworded and with what was found instead."""
+    what = f"entry '{key}'" if key else "this entry"
+    if isinstance(err, TokenRequired):
+        expected = err.args[0].removesuffix(" expected")
+        rest = text[_offset(err):].split(None, 1)
+        found = f"'{rest[0][:20]}'" if rest else "the end of the file"
+        return f"expected {expected} but found {found} in {what}"
+    if isinstance(err, UndefinedMacro):
+        name = err.args[0]
+        return (f"undefined @string macro '{name}' in {what}; "
+                f"write literal text in braces: {{{name}}}")
+    return f"{err.args[0]} in {what}"
+
+
+def _junk(text: str, start: int, end: int, lines: _Lines,
+          path: str) -> list[Diagnostic]:
+    """A warning for stray text between entries (often a brace slip).
+
+    Lines starting with ``%`` are customary comments and are allowed.
+    """
+    offset = start
+    for raw_line in text[start:end].split("\n"):
+        stripped = raw_line.strip()
+        if stripped and not stripped.startswith("%"):
+            at = offset + raw_line.index(stripped[0])
+            return [warning(path, lines.line(at), lines.col(at), "bib-syntax",
+                            "text outside any entry is ignored: "
+                            f"'{stripped[:40]}'")]
+        offset += len(raw_line) + 1
+    return []
+
+
+_Fields = dict[str, tuple[str, int, int]]  # lower-case name: value, line, col
+
+
+def _first_values(raw: _RawEntry,
+                  path: str) -> tuple[_Fields, list[Diagnostic]]:
+    """Fields by lower-case name; a repeated field keeps its first value."""
+    values: _Fields = {}
+    diags = []
+    for name, value, line, col in raw.fields:
+        name = name.lower()
+        if name in values:
+            diags.append(warning(
+                path, line, col, "bib-field",
+                f"field '{name}' is given twice in entry '{raw.key}'; the "
+                f"first value (line {values[name][1]}) is used"))
+        else:
+            values[name] = (value, line, col)
+    return values, diags
+
+
+def _people(names: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """(display names, last names, et al.) from a BibTeX name list."""
+    shown, lasts, et_al = [], [], False
+    for name in split_name_list(names) if names.strip() else []:
+        if name.strip().lower() == "others":
+            et_al = True
+            continue
+        person = Person(name)
+        last = person.prelast_names + person.last_names
+        shown.append(_latex_to_text(" ".join(
+            person.first_names + person.middle_names + last
+            + person.lineage_names)))
+        lasts.append(_latex_to_text(" ".join(last)))
+    return tuple(shown), tuple(lasts), et_al
+
+
+def _identifier(values: _Fields, name: str) -> str:
+    """A url, doi or eprint: not LaTeX, apart from stray escapes/braces."""
+    value = values.get(name, ("",))[0]
+    return re.sub(r"\\([_%&#~])", r"\1", value).translate(
+        {ord("{"): None, ord("}"): None}).strip()
+
+
+def _arxiv_id(values: _Fields) -> str:
+    """The eprint when it is an arXiv id (BibTeX or biblatex style)."""
+    archive = values.get("archiveprefix") or values.get("eprinttype")
+    if not archive or archive[0].strip().lower() != "arxiv":
+        return ""
+    return re.sub(r"^arxiv:", "", _identifier(values, "eprint"), flags=re.I)
+
+
+def _build(raw: _RawEntry,
+           path: str) -> tuple[Reference, str, list[Diagnostic]]:
+    """The Reference for one entry, its digest and field warnings."""
+    values, diags = _first_values(raw, path)
+
+    def text(*names: str) -> str:
+        return next((_latex_to_text(values[n][0]) for n in names
+                     if values.get(n, ("",))[0].strip()), "")
+
+    author, line, col = values.get("author", ("", raw.line, raw.col))
+    with pybtex.errors.capture() as name_errors:  # never raise or print
+        authors, lasts, et_al = _people(author)
+    diags += [warning(path, line, col, "bib-field",
+                      f"author list of entry '{raw.key}': {e.args[0]}")
+              for e in name_errors]
+    url = _identifier(values, "url")
+    ref = Reference(
+        key=raw.key, entry_type=raw.entry_type, authors=authors,
+        author_lasts=lasts, et_al=et_al, title=text("title"),
+        venue=text(*VENUE_FIELDS), year=text("year") or text("date")[:4],
+        doi=re.sub(_DOI_PREFIX, "", _identifier(values, "doi"), flags=re.I),
+        url=url if _is_web_url(url) else "",
+        eprint=_arxiv_id(values), line=raw.line)
+    diags += _field_warnings(raw, values, url, path)
+    return ref, _digest(raw, values), diags
+
+
+def _field_warnings(raw: _RawEntry, values: _Fields, url: str,
+                    path: str) -> list[Diagnostic]:
+    """A missing title; a url that will not be linked."""
+    diags = []
+    if not values.get("title", ("",))[0].strip():
+        # Suggest misspellings such as "titel", not e.g. "booktitle".
+        others = [n for n in values if not n.endswith("title")]
+        diags.append(warning(path, raw.line, raw.col, "bib-field",
+                             f"entry '{raw.key}' has no title"
+                             + did_you_mean("title", others)))
+    if url and not _is_web_url(url):
+        diags.append(warning(path, *values["url"][1:], "bib-field",
+                             f"url of entry '{raw.key}' is not an http(s) "
+                             f"address and is not linked: '{url[:60]}'"))
+    return diags
+
+
+def _digest(raw: _RawEntry, values: _Fields) -> str:
+    """Hash of type, key and field values, independent of layout."""
+    content = [raw.entry_type, raw.key,
+               sorted((name, value) for name, (value, *_) in values.items())]
+    encoded = json.dumps(content, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def _read(file: Path, path: str) -> tuple[str | None, list[Diagnostic]]:
+    """The text, without BOM and with \\n line ends; None if absent."""
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        return None, []
+    except OSError as exc:
+        return None, [error(path, 0, 0, "bib-read",
+                            f"cannot read {path}: {exc.strerror or exc}")]
+    try:
+        text, diags = data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        # Go on with replacement characters so the other entries load.
+        text = data.decode("utf-8-sig", errors="replace")
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start:exc.start].decode("utf-8-sig", "replace"))
+        diags = [error(path, data.count(b"\n", 0, exc.start) + 1, col + 1,
+                       "bib-encoding",
+                       f"{path} is not valid UTF-8 (byte "
+                       f"0x{data[exc.start]:02X}); save it as UTF-8")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), diags
+
+
+def load_bibliography(course_dir: Path, rel_path: str = "bibliography.bib"
+                      ) -> tuple[Bibliography, list[Diagnostic]]:
+    """Load ``course_dir/rel_path``; never raises, never prints.
+
+    A missing file gives an empty bibliography and no diagnostic (a course
+    need not cite anything). Valid entries survive errors elsewhere; of
+    duplicate keys the first entry wins. Diagnostics come sorted.
+    """
+    path = PurePath(rel_path).as_posix()
+    text, diags = _read(Path(course_dir) / rel_path, path)
+    if text is None:
+        return Bibliography(path), diags
+    raws, scan_diags = _scan(text, path)
+    diags += scan_diags
+    refs: dict[str, Reference] = {}
+    digests: dict[str, str] = {}
+    first_seen: dict[str, _RawEntry] = {}
+    for raw in raws:
+        first = first_seen.setdefault(raw.key.casefold(), raw)
+        if first is not raw:
+            case = f" as '{first.key}'" if first.key != raw.key else ""
+            diags.append(error(path, raw.line, raw.col, "bib-syntax",
+                               f"duplicate entry key '{raw.key}' (first "
+                               f"defined at line {first.line}{case})"))
+            continue
+        refs[raw.key], digests[raw.key], ref_diags = _build(raw, path)
+        diags += ref_diags
+    bib = Bibliography(path, MappingProxyType(refs),
+                       MappingProxyType(digests))
+    return bib, sorted(diags, key=sort_key)
+

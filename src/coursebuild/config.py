@@ -1,0 +1,112 @@
+"""course.yml: the course's settings, read against a typed schema.
+
+Problems here are configuration errors (exit 2): the build cannot sensibly
+start without a valid configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from . import yamlpos
+from .diagnostics import Diagnostic, did_you_mean, error, warning
+
+CONFIG_FILE = "course.yml"
+CITATION_STYLES = ("numeric", "author-year")
+
+
+@dataclass(frozen=True)
+class CourseConfig:
+    """Settings from course.yml; every field has a working default."""
+
+    title: str = "Course"
+    """The course's name: header, home page and <title>."""
+    description: str = ""
+    """One sentence about the course, for the home page and meta tags."""
+    author: str = ""
+    """Shown in the footer and in meta tags."""
+    base_url: str = "/"
+    """Path prefix the site is served under, e.g. ``/my-course/``."""
+    site_url: str = ""
+    """Absolute origin (``https://example.org``) for canonical URLs and sitemap."""
+    repo_url: str = ""
+    """Where the sources live; enables "edit this page" links."""
+    repo_branch: str = "main"
+    """Branch used to build "edit this page" links."""
+    language: str = "en"
+    """The ``lang`` of every page."""
+    content_dir: str = "content"
+    """Folder (relative to the course) holding index.md and topics/."""
+    citation_style: str = "numeric"
+    """``numeric`` ([1]) or ``author-year`` ((Olah et al., 2020))."""
+    glossary_autolink: bool = True
+    """Mark the first use of each glossary term on a page."""
+    bibliography: str = "bibliography.bib"
+    """The BibTeX file, relative to the course folder."""
+    words_per_minute: int = 220
+    """Reading speed used for the reading-time estimate."""
+
+
+_TYPES: dict[str, type] = {f.name: (bool if f.type == "bool" else int if f.type == "int" else str)
+                           for f in fields(CourseConfig)}
+
+
+def load_config(course_dir: Path, base_url: str | None = None) -> tuple[CourseConfig, list[Diagnostic]]:
+    """Read course.yml (optional). ``base_url`` from the command line wins."""
+    path = course_dir / CONFIG_FILE
+    values: dict[str, Any] = {}
+    diags: list[Diagnostic] = []
+    if path.is_file():
+        values, diags = _read(path)
+    if base_url is not None:
+        values["base_url"] = base_url
+    if "base_url" in values and isinstance(values["base_url"], str):
+        values["base_url"] = normalize_base_url(values["base_url"])
+    if values.get("citation_style", "numeric") not in CITATION_STYLES:
+        diags.append(error(CONFIG_FILE, 0, 0, "config-value",
+                           f"citation_style must be one of {', '.join(CITATION_STYLES)}"))
+        values.pop("citation_style")
+    return CourseConfig(**values), diags
+
+
+def normalize_base_url(value: str) -> str:
+    """``docs`` → ``/docs/``; ``/`` stays ``/``. Full URLs keep only their path."""
+    if "://" in value:
+        value = "/" + value.split("://", 1)[1].partition("/")[2]
+    value = "/" + value.strip().strip("/")
+    return value if value == "/" else value + "/"
+
+
+def _read(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return {}, [error(CONFIG_FILE, 0, 0, "config-encoding", "file is not valid UTF-8")]
+    try:
+        doc = yamlpos.load(text)
+    except yamlpos.YamlError as exc:
+        return {}, [error(CONFIG_FILE, exc.line, exc.col, "config-syntax", exc.message)]
+    if doc.value is None:
+        return {}, []
+    if not isinstance(doc.value, dict):
+        return {}, [error(CONFIG_FILE, 1, 1, "config-type", "course.yml must be a mapping of settings")]
+    values: dict[str, Any] = {}
+    diags: list[Diagnostic] = []
+    for key, value in doc.value.items():
+        line, col = doc.where((key, "<key>"))
+        if key not in _TYPES:
+            diags.append(warning(CONFIG_FILE, line, col, "config-unknown-key",
+                                 f"unknown setting '{key}'{did_you_mean(str(key), _TYPES)}"))
+            continue
+        expected = _TYPES[key]
+        if expected is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            vline, vcol = doc.where((key,))
+            diags.append(error(CONFIG_FILE, vline, vcol, "config-type",
+                               f"'{key}' must be a {expected.__name__}, not {type(value).__name__}"))
+            continue
+        values[key] = value
+    return values, diags

@@ -1,0 +1,138 @@
+"""The course model: pages with their front matter, in learning-path order.
+
+Built from front matter alone (before any Markdown is rendered), so every
+page can be rendered independently afterwards, in parallel and from cache:
+the glossary, the navigation and the prerequisite graph are known up front.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import frontmatter
+from .config import CourseConfig
+from .diagnostics import Diagnostic, error
+from .discover import Block, Discovery, SourcePage
+
+
+@dataclass(frozen=True)
+class Page:
+    """A source page with its front matter read and checked."""
+
+    source: SourcePage
+    meta: frontmatter.FrontMatter
+    body: str
+    body_line: int
+    digest: str
+    """Hash of the raw file: the per-page cache key starts here."""
+
+    @property
+    def rel(self) -> str:
+        return self.source.rel
+
+    @property
+    def slug(self) -> str:
+        return self.source.slug
+
+    @property
+    def url(self) -> str:
+        """Root-relative URL (the base URL is applied when writing)."""
+        if self.source.kind == "home":
+            return "/"
+        if self.source.kind == "topic":
+            return f"/topics/{self.slug}/"
+        return f"/{self.slug}/"
+
+    @property
+    def output(self) -> str:
+        return self.url.lstrip("/") + "index.html"
+
+
+@dataclass(frozen=True)
+class BlockPath:
+    """A block and its topics, both in learning-path order."""
+
+    block: Block | None
+    topics: tuple[Page, ...]
+
+    @property
+    def title(self) -> str:
+        return self.block.title if self.block else "Topics"
+
+    @property
+    def slug(self) -> str:
+        return self.block.slug if self.block else "topics"
+
+
+@dataclass
+class Course:
+    config: CourseConfig
+    course_dir: Path
+    home: Page | None
+    pages: list[Page]
+    """Other Markdown pages (content/<name>.md)."""
+    path: list[BlockPath]
+    topics: list[Page] = field(default_factory=list)
+    """Every published topic in learning-path order."""
+    by_slug: dict[str, Page] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.topics = [t for bp in self.path for t in bp.topics]
+        self.by_slug = {t.slug: t for t in self.topics}
+
+    def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
+        index = self.topics.index(page)
+        prev = self.topics[index - 1] if index > 0 else None
+        nxt = self.topics[index + 1] if index + 1 < len(self.topics) else None
+        return prev, nxt
+
+    def block_of(self, page: Page) -> BlockPath | None:
+        for bp in self.path:
+            if page in bp.topics:
+                return bp
+        return None
+
+    def topic_for_url(self, url: str) -> Page | None:
+        """The topic a root-relative URL such as ``/topics/x/`` points at."""
+        parts = url.split("#", 1)[0].strip("/").split("/")
+        if len(parts) == 2 and parts[0] == "topics":
+            return self.by_slug.get(parts[1])
+        return None
+
+
+def read_page(source: SourcePage, course_dir: Path) -> tuple[Page | None, list[Diagnostic]]:
+    """Read one source file and check its front matter."""
+    import hashlib
+
+    data = source.path.read_bytes()
+    text = frontmatter.decode(data)
+    if text is None:
+        return None, [error(source.rel, 0, 0, "encoding", "file is not valid UTF-8 (save it as UTF-8)")]
+    split = frontmatter.split(text)
+    required = frontmatter.REQUIRED_TOPIC if source.kind == "topic" else ()
+    meta, diags = frontmatter.parse(source.rel, split, required)
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return Page(source, meta, split.body, split.body_line, digest), diags
+
+
+def assemble(config: CourseConfig, course_dir: Path, found: Discovery,
+             pages: list[Page]) -> Course:
+    """Put pages in learning-path order (blocks by order, topics by order)."""
+    home = next((p for p in pages if p.source.kind == "home"), None)
+    others = [p for p in pages if p.source.kind == "page" and not p.meta.draft]
+    topics = [p for p in pages if p.source.kind == "topic" and not p.meta.draft]
+    blocks = sorted(found.blocks, key=lambda b: (b.order, b.title.casefold(), b.slug))
+    path: list[BlockPath] = []
+    for block in blocks:
+        members = [t for t in topics if t.source.block == block.slug]
+        path.append(BlockPath(block, tuple(sorted(members, key=_topic_key))))
+    loose = [t for t in topics if t.source.block is None]
+    if loose:
+        path.append(BlockPath(None, tuple(sorted(loose, key=_topic_key))))
+    path = [bp for bp in path if bp.topics]
+    return Course(config, course_dir, home, others, path)
+
+
+def _topic_key(page: Page) -> tuple[int, str, str]:
+    return (page.meta.order, page.meta.title.casefold(), page.slug)

@@ -1,0 +1,185 @@
+"""Discover: find every page, block and asset of a course folder.
+
+Conventions (those of the real course):
+``content/index.md`` is the home page; ``content/topics/<block>/_block.json``
+(or ``_block.yml``) names a block; ``content/topics/<block>/<slug>/index.md``
+is a topic, with its other files (``images/…``) copied beside it; a flat
+``content/topics/<slug>.md`` or ``content/topics/<slug>/index.md`` is a topic
+without a block. Every topic is served at ``/topics/<slug>/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import yamlpos
+from .diagnostics import Diagnostic, error, warning
+
+BLOCK_FILES = ("_block.json", "_block.yml", "_block.yaml")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+IGNORED = re.compile(r"^(\.|_|#|~)|~$|\.swp$")
+
+
+@dataclass(frozen=True)
+class Block:
+    slug: str
+    title: str
+    order: int
+    path: str
+    """The _block file relative to the course folder ("" when implied)."""
+
+
+@dataclass(frozen=True)
+class Asset:
+    source: Path
+    target: str
+    """Output path relative to the site root, POSIX separators."""
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """One Markdown file to turn into a page."""
+
+    kind: str
+    """``home``, ``topic`` or ``page`` (another Markdown file in content/)."""
+    path: Path
+    rel: str
+    """Path relative to the course folder (used in every diagnostic)."""
+    slug: str
+    block: str | None
+    assets: tuple[Asset, ...] = ()
+
+
+@dataclass(frozen=True)
+class Discovery:
+    pages: tuple[SourcePage, ...]
+    blocks: tuple[Block, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def rel_path(path: Path, course_dir: Path) -> str:
+    return path.relative_to(course_dir).as_posix()
+
+
+def discover(course_dir: Path, content_dir: str) -> Discovery:
+    """Walk ``content_dir`` and return its pages and blocks, sorted by path."""
+    content = course_dir / content_dir
+    diags: list[Diagnostic] = []
+    pages: list[SourcePage] = []
+    blocks: list[Block] = []
+    if not content.is_dir():
+        diags.append(error(content_dir, 0, 0, "content-missing",
+                           f"content folder '{content_dir}' not found"))
+        return Discovery((), (), tuple(diags))
+    home = content / "index.md"
+    if home.is_file():
+        pages.append(SourcePage("home", home, rel_path(home, course_dir), "", None))
+    for path in sorted(content.glob("*.md")):
+        if path.name != "index.md" and not IGNORED.search(path.name):
+            pages.append(SourcePage("page", path, rel_path(path, course_dir), path.stem, None))
+    topics = content / "topics"
+    if topics.is_dir():
+        _walk_topics(course_dir, topics, pages, blocks, diags)
+    _check_slugs(pages, diags)
+    return Discovery(tuple(pages), tuple(blocks), tuple(diags))
+
+
+def _walk_topics(course_dir: Path, topics: Path, pages: list[SourcePage],
+                 blocks: list[Block], diags: list[Diagnostic]) -> None:
+    for entry in sorted(topics.iterdir()):
+        if IGNORED.search(entry.name):
+            continue
+        if entry.is_file() and entry.suffix == ".md":
+            pages.append(SourcePage("topic", entry, rel_path(entry, course_dir), entry.stem, None))
+        elif entry.is_dir() and (entry / "index.md").is_file():
+            pages.append(_topic(course_dir, entry, None))
+        elif entry.is_dir():
+            block = _read_block(course_dir, entry, diags)
+            if block is None:
+                continue
+            blocks.append(block)
+            for child in sorted(entry.iterdir()):
+                if child.is_dir() and (child / "index.md").is_file():
+                    pages.append(_topic(course_dir, child, block.slug))
+                elif child.is_file() and child.suffix == ".md" and not IGNORED.search(child.name):
+                    pages.append(SourcePage("topic", child, rel_path(child, course_dir),
+                                            child.stem, block.slug))
+
+
+def _topic(course_dir: Path, folder: Path, block: str | None) -> SourcePage:
+    index = folder / "index.md"
+    assets = tuple(
+        Asset(f, f"topics/{folder.name}/{f.relative_to(folder).as_posix()}")
+        for f in sorted(folder.rglob("*"))
+        if f.is_file() and f != index and not any(IGNORED.search(p) for p in f.relative_to(folder).parts)
+    )
+    return SourcePage("topic", index, rel_path(index, course_dir), folder.name, block, assets)
+
+
+def _read_block(course_dir: Path, folder: Path, diags: list[Diagnostic]) -> Block | None:
+    """Read ``_block.json``/``_block.yml``; a folder of topics without one gets a warning."""
+    found = [folder / name for name in BLOCK_FILES if (folder / name).is_file()]
+    has_topics = any((c / "index.md").is_file() for c in folder.iterdir() if c.is_dir())
+    if not found:
+        if has_topics:
+            rel = rel_path(folder, course_dir)
+            diags.append(warning(rel, 0, 0, "block-file-missing",
+                                 f"block folder has no _block.json; using its name as the title"))
+            return Block(folder.name, folder.name.replace("-", " ").title(), 10_000, "")
+        return None
+    path = found[0]
+    rel = rel_path(path, course_dir)
+    data, problem = _load_block_data(path)
+    if problem is not None:
+        diags.append(error(rel, problem[0], problem[1], "block-syntax", problem[2]))
+        return Block(folder.name, folder.name, 10_000, rel)
+    title, order = data.get("title"), data.get("order")
+    if not isinstance(title, str) or not title.strip():
+        diags.append(error(rel, 1, 1, "block-field", "block needs a non-empty string 'title'"))
+        title = folder.name
+    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
+        diags.append(error(rel, 1, 1, "block-field", "block needs a whole number 'order' of 1 or more"))
+        order = 10_000
+    for key in data:
+        if key not in ("title", "order", "description"):
+            diags.append(warning(rel, 1, 1, "block-unknown-key", f"unknown block field '{key}'"))
+    return Block(folder.name, title.strip(), order, rel)
+
+
+def _load_block_data(path: Path) -> tuple[dict, tuple[int, int, str] | None]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return {}, (0, 0, "file is not valid UTF-8")
+    if path.suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return {}, (exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")
+    else:
+        try:
+            data = yamlpos.load(text).value
+        except yamlpos.YamlError as exc:
+            return {}, (exc.line, exc.col, exc.message)
+    if not isinstance(data, dict):
+        return {}, (1, 1, "a block file must hold a mapping with 'title' and 'order'")
+    return data, None
+
+
+def _check_slugs(pages: list[SourcePage], diags: list[Diagnostic]) -> None:
+    seen: dict[tuple[str, str], SourcePage] = {}
+    for page in pages:
+        if page.kind == "home":
+            continue
+        if not SLUG_RE.match(page.slug):
+            diags.append(error(page.rel, 0, 0, "slug-invalid",
+                               f"'{page.slug}' is not a valid URL slug (use lowercase letters, digits, '-', '_' and '.')"))
+        key = ("topics" if page.kind == "topic" else "", page.slug)
+        if key in seen:
+            diags.append(error(page.rel, 0, 0, "slug-duplicate",
+                               f"two topics have the slug '{page.slug}': {seen[key].rel} and {page.rel}"))
+        else:
+            seen[key] = page

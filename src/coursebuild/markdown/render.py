@@ -1,0 +1,206 @@
+"""Render one page body: Markdown in, HTML plus what the page contains out.
+
+"Render returns what it found" (as Zola does): headings for the table of
+contents, links for the cross-page check, citations for the bibliography
+page, glossary uses and diagnostics, so no later stage parses again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+from typing import TYPE_CHECKING, Mapping
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from ..diagnostics import Diagnostic, Severity
+from .citations import references_html
+from .glossary_marks import mark_glossary
+from .highlight import highlight_code
+from .math import MathError, failed_math, render_math
+from .rules import shortcode_plugin
+from .state import CiteSite, GlossaryTerm, PageState
+
+if TYPE_CHECKING:
+    from ..bibliography import Bibliography
+
+HTML_URL_RE = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+WORD_RE = re.compile(r"[\w'’-]+")
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """An internal or external URL found in the page, with where it is."""
+
+    url: str
+    line: int
+    col: int
+    kind: str
+    """``link``, ``image`` or ``html``."""
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    references_html: str
+    headings: tuple[Heading, ...]
+    links: tuple[LinkRef, ...]
+    cited: tuple[str, ...]
+    """Cited keys in first-citation order."""
+    cite_sites: tuple[CiteSite, ...]
+    glossary_used: tuple[str, ...]
+    words: int
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@lru_cache(maxsize=1)
+def create_markdown() -> MarkdownIt:
+    """The one Markdown parser configuration every page uses."""
+    md = MarkdownIt("commonmark", {"html": True, "highlight": highlight_code})
+    md.enable(["table", "strikethrough"])
+    footnote_plugin(md)
+    dollarmath_plugin(md, allow_labels=False, allow_space=False, allow_digits=False, double_inline=True)
+    anchors_plugin(md, min_level=1, max_level=6, permalink=True, permalinkSymbol="#",
+                   permalinkBefore=False, permalinkSpace=True)
+    shortcode_plugin(md)
+    md.core.ruler.push("cb_glossary", mark_glossary)
+    md.core.ruler.push("cb_anchor_labels", _label_anchors)
+    md.add_render_rule("math_inline", _render_math_inline)
+    md.add_render_rule("math_inline_double", _render_math_display)
+    md.add_render_rule("math_block", _render_math_block)
+    md.add_render_rule("image", _render_image)
+    md.add_render_rule("table_open", lambda *a: '<div class="table-wrap" tabindex="0"><table>\n')
+    md.add_render_rule("table_close", lambda *a: "</table></div>\n")
+    return md
+
+
+def render_body(path: str, body: str, body_line: int, bibliography: "Bibliography",
+                citation_style: str = "numeric", glossary: Mapping[str, GlossaryTerm] | None = None,
+                glossary_autolink: bool = True) -> RenderedBody:
+    """Render ``body`` (which starts at file line ``body_line``) of ``path``."""
+    md = create_markdown()
+    state = PageState(path=path, line_offset=body_line, source_lines=body.split("\n"),
+                      bibliography=bibliography, citation_style=citation_style,
+                      glossary=glossary or {}, glossary_autolink=glossary_autolink)
+    # Columns are looked up in the body; lines are file lines, so pad the front.
+    state.source_lines = [""] * (body_line - 1) + state.source_lines
+    env: dict = {"cb": state}
+    tokens = md.parse(body, env)
+    html = md.renderer.render(tokens, md.options, env)
+    return RenderedBody(
+        html=html,
+        references_html=references_html(state),
+        headings=tuple(_headings(tokens)),
+        links=tuple(_links(tokens, state)),
+        cited=tuple(state.cited),
+        cite_sites=tuple(state.cite_sites),
+        glossary_used=tuple(state.glossary_used),
+        words=len(WORD_RE.findall(TAG_RE.sub(" ", html))),
+        diagnostics=tuple(state.diagnostics),
+    )
+
+
+def _label_anchors(state) -> None:  # type: ignore[no-untyped-def]
+    """Give heading permalinks an accessible name instead of a bare "#"."""
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            for child in token.children:
+                if child.type == "link_open" and child.attrGet("class") == "header-anchor":
+                    child.attrSet("aria-label", "Link to this section")
+
+
+def _math(tokens: list[Token], idx: int, env: dict, display: bool, block: bool) -> str:
+    token = tokens[idx]
+    try:
+        html = render_math(token.content.strip(), display)
+    except MathError as exc:
+        state: PageState = env["cb"]
+        line = state.file_line(token.map[0]) if token.map else token.meta.get("line", 0)
+        state.report(Severity.ERROR, line, 0, "math", f"KaTeX could not render the formula: {exc}")
+        html = failed_math(token.content, display)
+    if block:
+        return f'<div class="math-display" tabindex="0">{html}</div>\n'
+    if display:
+        return f'<span class="math-display">{html}</span>'
+    return html
+
+
+def _render_math_inline(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    return _math(tokens, idx, env, display=False, block=False)
+
+
+def _render_math_display(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    return _math(tokens, idx, env, display=True, block=False)
+
+
+def _render_math_block(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    return _math(tokens, idx, env, display=True, block=True)
+
+
+def _render_image(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    src = escape(token.attrGet("src") or "")
+    title = token.attrGet("title") or ""
+    img = f'<img src="{src}" alt="{escape(alt)}" loading="lazy" decoding="async">'
+    if token.meta.get("figure"):
+        return f'<figure class="figure">{img}<figcaption>{escape(title)}</figcaption></figure>\n'
+    title_attr = f' title="{escape(title)}"' if title else ""
+    return img[:-1] + title_attr + ">"
+
+
+def _headings(tokens: list[Token]) -> list[Heading]:
+    out = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.attrGet("id"):
+            inline = tokens[index + 1]
+            text = "".join(c.content for c in inline.children or []
+                           if c.type in ("text", "code_inline", "math_inline") and
+                           not (c.type == "text" and c.content == "#"))
+            out.append(Heading(int(token.tag[1]), str(token.attrGet("id")), text.strip()))
+    return out
+
+
+def _links(tokens: list[Token], state: PageState) -> list[LinkRef]:
+    out: list[LinkRef] = []
+    last_line = 1
+    for token in tokens:
+        if token.map:
+            last_line = state.file_line(token.map[0])
+        if token.type == "inline":
+            for child in token.children or []:
+                line = child.meta.get("line", last_line)
+                if child.type == "link_open" and child.attrGet("class") != "header-anchor":
+                    url = str(child.attrGet("href") or "")
+                    out.append(LinkRef(url, line, state.column(line, url), "link"))
+                elif child.type == "image":
+                    url = str(child.attrGet("src") or "")
+                    out.append(LinkRef(url, line, state.column(line, url), "image"))
+                elif child.type in ("html_inline", "shortcode"):
+                    out.extend(_html_links(child.content, line, state))
+        elif token.type == "html_block":
+            for offset, piece in enumerate(token.content.split("\n")):
+                out.extend(_html_links(piece, last_line + offset, state))
+    return out
+
+
+def _html_links(html: str, line: int, state: PageState) -> list[LinkRef]:
+    refs = []
+    for match in HTML_URL_RE.finditer(html):
+        url = match.group(2) if match.group(2) is not None else match.group(3)
+        refs.append(LinkRef(url, line, state.column(line, url), "html"))
+    return refs

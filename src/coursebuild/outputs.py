@@ -1,0 +1,89 @@
+"""Assemble every output file of the site: pages from templates, and assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+
+from . import assets
+from .course import Page
+from .markdown.highlight import pygments_css
+from .site import SiteData, edit_base, page_info, render_template, topic_context
+from .sitepages import bibliography_entries, glossary_letters, map_blocks, map_svg
+from .write import Content
+
+SPECIAL_PAGES = ("topics", "glossary", "bibliography", "map", "search")
+
+
+def render_pages(data: SiteData, env: jinja2.Environment,
+                 only: Callable[[str], bool] | None = None) -> dict[str, bytes]:
+    """Every HTML/XML page of the site, by output path."""
+    course = data.course
+    site = data.site_context()
+    out: dict[str, bytes] = {}
+
+    def emit(path: str, template: str, kind: str, title: str, description: str, url: str,
+             **extra: Any) -> None:
+        if only is not None and not only(path):
+            return
+        context = {"site": site, "page": page_info(site, kind, title, description, url),
+                   "current_slug": extra.pop("current_slug", ""), **extra}
+        out[path] = render_template(env, template, course.course_dir, **context).encode("utf-8")
+
+    home = course.home
+    intro = data.bodies[home.rel].html if home else ""
+    first = site["blocks"][0]["topics"][0] if site["blocks"] else None
+    emit("index.html", "home.html", "home", course.config.title, course.config.description, "/",
+         intro=intro, first_topic=first)
+    base = edit_base(course.config.repo_url, course.config.repo_branch)
+    for topic in course.topics:
+        emit(topic.output, "topic.html", "topic", topic.meta.title, topic.meta.description, topic.url,
+             topic=topic_context(data, topic, base), current_slug=topic.slug)
+    for page in course.pages:
+        emit(page.output, "page.html", "page", page.meta.title or page.slug, page.meta.description,
+             page.url, body=data.bodies[page.rel].html)
+    emit("topics/index.html", "topics.html", "topics", "All topics",
+         f"Every topic of {course.config.title} in learning-path order.", "/topics/")
+    emit("glossary/index.html", "glossary.html", "glossary", "Glossary",
+         f"The terms of {course.config.title}, A to Z.", "/glossary/", letters=glossary_letters(data))
+    emit("bibliography/index.html", "bibliography.html", "bibliography", "Bibliography",
+         f"Every work cited in {course.config.title}.", "/bibliography/",
+         entries=bibliography_entries(data))
+    emit("map/index.html", "map.html", "map", "Course map",
+         f"How the topics of {course.config.title} build on each other.", "/map/",
+         svg=map_svg(data), map_blocks=map_blocks(data))
+    emit("search/index.html", "search.html", "search", "Search", f"Search {course.config.title}.", "/search/")
+    emit("404.html", "404.html", "404", "Page not found", "This page does not exist.", "/404.html")
+    urls = ["/"] + [t.url for t in course.topics] + [p.url for p in course.pages] + \
+        [f"/{name}/" for name in SPECIAL_PAGES if name != "search"]
+    absolute = [(site["site_url"] + course.config.base_url.rstrip("/") + u) if site["site_url"] else u
+                for u in urls]
+    emit("sitemap.xml", "sitemap.xml", "sitemap", "Sitemap", "", "/sitemap.xml", sitemap_urls=absolute)
+    return out
+
+
+def asset_files(course_dir: Path, theme_dir: Path, topics: list[Page]) -> dict[str, Content]:
+    """Theme static files, KaTeX, Pygments CSS, topic images, then the course's static/ (wins)."""
+    files: dict[str, Content] = {}
+    _add_tree(files, theme_dir / "static", "")
+    katex = assets.katex_dist()
+    files["assets/katex/katex.min.css"] = katex / "katex.min.css"
+    for font in sorted((katex / "fonts").glob("*.woff2")):
+        files[f"assets/katex/fonts/{font.name}"] = font
+    files["assets/pygments.css"] = pygments_css().encode("utf-8")
+    for topic in topics:
+        for asset in topic.source.assets:
+            files[asset.target] = asset.source
+    _add_tree(files, course_dir / "static", "")
+    return files
+
+
+def _add_tree(files: dict[str, Content], root: Path, prefix: str) -> None:
+    if not root.is_dir():
+        return
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+            files[prefix + rel.as_posix()] = path

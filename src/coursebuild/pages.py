@@ -1,0 +1,155 @@
+"""Render every page body, in parallel and from a content-hash cache.
+
+A page's rendered body depends only on its own file, the glossary, the
+citation settings and the bibliography entries it looked up, so the result
+can be reused whenever those are unchanged: in ``serve`` (memory) and across
+``build`` runs (``.coursebuild-cache/`` in the course folder).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from . import __version__
+from .bibliography import Bibliography
+from .course import Page
+from .markdown.render import RenderedBody, render_body
+from .markdown.state import GlossaryTerm
+
+CACHE_DIR = ".coursebuild-cache"
+PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    citation_style: str
+    glossary_autolink: bool
+    glossary: Mapping[str, GlossaryTerm]
+
+    def fingerprint(self) -> str:
+        terms = sorted((k, t.term, t.anchor, t.definition) for k, t in self.glossary.items())
+        raw = repr((__version__, self.citation_style, self.glossary_autolink, terms))
+        return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+
+@dataclass
+class RenderCache:
+    """Rendered bodies by key, in memory and optionally on disk."""
+
+    folder: Path | None = None
+    memory: dict[str, tuple[RenderedBody, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
+    hits: int = 0
+    misses: int = 0
+
+    def get(self, key: str, bib: Bibliography) -> RenderedBody | None:
+        item = self.memory.get(key)
+        if item is None and self.folder is not None:
+            item = self._load(key)
+        if item is None or not _bib_unchanged(item[1], bib):
+            return None
+        self.memory[key] = item
+        return item[0]
+
+    def put(self, key: str, body: RenderedBody, bib: Bibliography) -> None:
+        item = (body, _bib_fingerprint(body, bib))
+        self.memory[key] = item
+        if self.folder is not None:
+            self._store(key, item)
+
+    def _load(self, key: str):  # type: ignore[no-untyped-def]
+        path = self.folder / key[:2] / key if self.folder else None
+        try:
+            with open(path, "rb") as handle:  # type: ignore[arg-type]
+                return pickle.load(handle)
+        except Exception:  # a missing or stale cache file is just a miss
+            return None
+
+    def _store(self, key: str, item: object) -> None:
+        assert self.folder is not None
+        path = self.folder / key[:2] / key
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only course folder still builds, only without a disk cache
+
+
+def _bib_fingerprint(body: RenderedBody, bib: Bibliography) -> tuple[tuple[str, str], ...]:
+    """Digests of every key the page asked for (missing keys too: adding one must re-render)."""
+    asked = set(body.cited) | {_missing_key(d.message) for d in body.diagnostics if d.rule == "citation-key"}
+    return tuple(sorted((k, bib.digest(k) if bib.get(k) else "") for k in asked if k))
+
+
+def _missing_key(message: str) -> str:
+    return message.split("'")[1] if message.count("'") >= 2 else ""
+
+
+def _bib_unchanged(fingerprint: tuple[tuple[str, str], ...], bib: Bibliography) -> bool:
+    return all((bib.digest(k) if bib.get(k) else "") == digest for k, digest in fingerprint)
+
+
+def cache_key(page: Page, settings_fp: str) -> str:
+    raw = f"{page.digest}|{page.rel}|{settings_fp}"
+    return hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
+
+
+# Worker-process globals, set once per worker by the pool initializer so the
+# bibliography and glossary are not pickled again for every page.
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(bib: Bibliography, settings: RenderSettings) -> None:
+    _WORKER["bib"], _WORKER["settings"] = bib, settings
+
+
+def _render_in_worker(job: tuple[str, str, int]) -> RenderedBody:
+    rel, body, line = job
+    return _render(rel, body, line, _WORKER["bib"], _WORKER["settings"])  # type: ignore[arg-type]
+
+
+def _render(rel: str, body: str, line: int, bib: Bibliography, settings: RenderSettings) -> RenderedBody:
+    return render_body(rel, body, line, bib, settings.citation_style, settings.glossary,
+                       settings.glossary_autolink)
+
+
+def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
+               cache: RenderCache, jobs: int | None = None) -> dict[str, RenderedBody]:
+    """Rendered body of every page, by the page's source path."""
+    fp = settings.fingerprint()
+    results: dict[str, RenderedBody] = {}
+    todo: list[tuple[Page, str]] = []
+    for page in pages:
+        key = cache_key(page, fp)
+        hit = cache.get(key, bib)
+        if hit is not None:
+            cache.hits += 1
+            results[page.rel] = hit
+        else:
+            cache.misses += 1
+            todo.append((page, key))
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
+        rendered = _render_parallel(todo, bib, settings, workers)
+    else:
+        rendered = [_render(p.rel, p.body, p.body_line, bib, settings) for p, _ in todo]
+    for (page, key), body in zip(todo, rendered):
+        cache.put(key, body, bib)
+        results[page.rel] = body
+    return results
+
+
+def _render_parallel(todo: list[tuple[Page, str]], bib: Bibliography, settings: RenderSettings,
+                     workers: int) -> list[RenderedBody]:
+    jobs = [(p.rel, p.body, p.body_line) for p, _ in todo]
+    chunk = max(1, len(jobs) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                             initargs=(bib, settings)) as pool:
+        return list(pool.map(_render_in_worker, jobs, chunksize=chunk))

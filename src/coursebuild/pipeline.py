@@ -1,0 +1,185 @@
+"""The build pipeline, read top to bottom:
+
+config → discover → front matter → course model and structure checks →
+render page bodies (parallel, cached) → resolve links across pages →
+templates → atomic write (+ search index).
+
+``build`` and ``serve`` both call :meth:`Builder.build`; a Builder keeps its
+caches between calls, which is what makes serve's rebuilds incremental.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import assets, course as course_mod, links, structure
+from .bibliography import Bibliography, load_bibliography
+from .config import CourseConfig, load_config
+from .diagnostics import Diagnostic, Severity, count, info, sort_key
+from .discover import SourcePage, discover
+from .outputs import asset_files, render_pages
+from .pages import CACHE_DIR, RenderCache, RenderSettings, render_all
+from .search import SearchIndexFailed, index_site
+from .site import SiteData, TemplateFailure, environment
+from .write import OutputRefused, check_output_dir, write_site
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    course_dir: Path
+    out_dir: Path
+    base_url: str | None = None
+    strict: bool = False
+    disk_cache: bool = True
+    search: bool = True
+    jobs: int | None = None
+
+
+@dataclass
+class BuildResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    pages: int = 0
+    seconds: float = 0.0
+    written: bool = False
+    usage_error: bool = False
+    """True when the build could not start (course.yml or output folder problems)."""
+    rendered: int = 0
+    """Page bodies rendered this time (the rest came from the cache)."""
+    outputs: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return count(self.diagnostics, Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return count(self.diagnostics, Severity.WARNING)
+
+
+class Builder:
+    """Runs the pipeline; keeps per-file caches between runs."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.course_dir = options.course_dir.resolve()
+        folder = self.course_dir / CACHE_DIR if options.disk_cache else None
+        self.cache = RenderCache(folder)
+        self._pages: dict[Path, tuple[tuple[int, int], course_mod.Page | None, list[Diagnostic]]] = {}
+
+    def build(self) -> BuildResult:
+        start = time.perf_counter()
+        result = BuildResult()
+        try:
+            self._run(result)
+        except TemplateFailure as exc:
+            result.diagnostics.append(exc.diagnostic)
+        except SearchIndexFailed as exc:
+            result.diagnostics.append(Diagnostic(".", 0, 0, Severity.ERROR, "search", str(exc)))
+        except assets.AssetsMissing as exc:
+            result.diagnostics.append(Diagnostic(".", 0, 0, Severity.ERROR, "assets", str(exc)))
+            result.usage_error = True
+        result.diagnostics.sort(key=sort_key)
+        result.seconds = time.perf_counter() - start
+        return result
+
+    def _run(self, result: BuildResult) -> None:
+        opts = self.options
+        config, config_diags = load_config(self.course_dir, opts.base_url)
+        result.diagnostics += config_diags
+        if any(d.severity is Severity.ERROR for d in config_diags):
+            result.usage_error = True
+            return
+        try:
+            check_output_dir(opts.out_dir, self.course_dir)
+        except OutputRefused as exc:
+            result.diagnostics.append(Diagnostic("", 0, 0, Severity.ERROR, "output", str(exc)))
+            result.usage_error = True
+            return
+        found = discover(self.course_dir, config.content_dir)
+        result.diagnostics += found.diagnostics
+        pages = self._read_pages(found.pages, result)
+        bib, bib_diags = load_bibliography(self.course_dir, config.bibliography)
+        result.diagnostics += bib_diags
+        course = course_mod.assemble(config, self.course_dir, found, pages)
+        result.diagnostics += structure.check_order(course)
+        result.diagnostics += structure.check_prerequisites(course)
+        glossary, gloss_diags = structure.collect_glossary(course)
+        result.diagnostics += gloss_diags
+
+        everything = course.topics + course.pages + ([course.home] if course.home else [])
+        settings = RenderSettings(config.citation_style, config.glossary_autolink,
+                                  {k: item.term for k, item in glossary.items()})
+        misses = self.cache.misses
+        bodies = render_all(everything, bib, settings, self.cache, opts.jobs)
+        result.rendered = self.cache.misses - misses
+        for page in everything:
+            result.diagnostics += bodies[page.rel].diagnostics
+        result.diagnostics += _uncited(bib, bodies)
+
+        theme = assets.theme_dir()
+        files = asset_files(self.course_dir, theme, course.topics)
+        data = SiteData(course, bodies, glossary, bib, _build_id(everything, config))
+        outputs = render_pages(data, environment(self.course_dir, theme))
+        result.diagnostics += _check_all_links(course, everything, bodies, set(files) | set(outputs),
+                                               opts.strict)
+        result.pages = sum(1 for p in outputs if p.endswith(".html"))
+        result.outputs = outputs
+        if _failed(result, opts.strict):
+            return
+        files.update(outputs)
+        indexer = index_site if opts.search else None
+        write_site(opts.out_dir, files, config.base_url, before_swap=indexer)
+        result.written = True
+
+    def _read_pages(self, sources: tuple[SourcePage, ...], result: BuildResult) -> list[course_mod.Page]:
+        """Front matter of every file, re-read only when its size or mtime changed."""
+        pages = []
+        for source in sources:
+            stat = source.path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            cached = self._pages.get(source.path)
+            if cached is None or cached[0] != stamp or (cached[1] and cached[1].source != source):
+                page, diags = course_mod.read_page(source, self.course_dir)
+                cached = (stamp, page, diags)
+                self._pages[source.path] = cached
+            result.diagnostics += cached[2]
+            if cached[1] is not None:
+                pages.append(cached[1])
+        return pages
+
+
+def _failed(result: BuildResult, strict: bool) -> bool:
+    return result.errors > 0 or (strict and result.warnings > 0)
+
+
+def _uncited(bib: Bibliography, bodies: dict) -> list[Diagnostic]:
+    cited = {k for body in bodies.values() for k in body.cited}
+    unused = [k for k in bib.keys() if k not in cited]
+    if not unused:
+        return []
+    shown = ", ".join(unused[:8]) + (f" and {len(unused) - 8} more" if len(unused) > 8 else "")
+    return [info(bib.path, 0, 0, "bib-uncited", f"{len(unused)} entries are not cited by any page: {shown}")]
+
+
+def _check_all_links(course: course_mod.Course, pages: list[course_mod.Page], bodies: dict,
+                     files: set[str], strict: bool) -> list[Diagnostic]:
+    anchors = {page.output: links.ids_in(bodies[page.rel].html + bodies[page.rel].references_html)
+               for page in pages}
+    anchors["glossary/index.html"] = {item.term.anchor for item in _glossary_items(course)}
+    diags: list[Diagnostic] = []
+    for page in pages:
+        diags += links.check_links(page.rel, page.url, bodies[page.rel].links, files, anchors, strict)
+    return diags
+
+
+def _glossary_items(course: course_mod.Course):  # type: ignore[no-untyped-def]
+    items, _ = structure.collect_glossary(course)
+    return items.values()
+
+
+def _build_id(pages: list[course_mod.Page], config: CourseConfig) -> str:
+    raw = "|".join(p.digest for p in pages) + repr(config)
+    return hashlib.blake2b(raw.encode(), digest_size=6).hexdigest()

@@ -1,0 +1,38 @@
+"""Full-text search: a Pagefind index built into the staged site before it is swapped in.
+
+Pagefind (the pinned ``pagefind-bin`` wheel ships its binary) indexes what the
+templates mark with ``data-pagefind-body`` and weights side notes and
+references lower through ``data-pagefind-weight`` attributes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+
+class SearchIndexFailed(Exception):
+    pass
+
+
+def pagefind_executable() -> Path:
+    try:
+        import pagefind_bin
+    except ImportError as exc:  # pragma: no cover - it is a declared dependency
+        raise SearchIndexFailed("the pagefind-bin package is not installed") from exc
+    try:
+        return Path(pagefind_bin.get_executable())
+    except FileNotFoundError as exc:
+        raise SearchIndexFailed(f"the Pagefind binary is missing ({exc})") from exc
+
+
+def index_site(site_dir: Path) -> None:
+    """Write ``site_dir/pagefind/`` (the index and Pagefind's own UI scripts)."""
+    command = [str(pagefind_executable()), "--site", str(site_dir), "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexFailed(f"Pagefind could not run: {exc}") from exc
+    if done.returncode != 0:
+        message = (done.stderr or done.stdout).strip().splitlines()
+        raise SearchIndexFailed("Pagefind failed: " + (message[-1] if message else f"exit {done.returncode}"))

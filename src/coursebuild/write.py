@@ -1,0 +1,114 @@
+"""Write the site atomically, with every root-relative URL under the base URL.
+
+The new site is assembled in a staging folder beside the output folder and
+swapped in only when everything succeeded: a failed build leaves the previous
+output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Callable, Mapping, Union
+
+MARKER = ".coursebuild-site"
+"""A file in every output folder; we only ever replace folders that have it."""
+
+Content = Union[bytes, Path]
+
+ATTR_URL_RE = re.compile(r"""(\s(?:href|src|action|poster|data-src|xlink:href)\s*=\s*)(["'])/(?!/)""")
+SRCSET_RE = re.compile(r"""(\ssrcset\s*=\s*)(["'])([^"']*)\2""")
+CSS_URL_RE = re.compile(r"""url\((["']?)/(?!/)""")
+
+
+class OutputRefused(Exception):
+    """The output folder is unsafe to replace (usage error)."""
+
+
+def check_output_dir(out_dir: Path, course_dir: Path) -> None:
+    """Refuse an output folder whose replacement could destroy the user's work."""
+    out, course = out_dir.resolve(), course_dir.resolve()
+    home = Path.home().resolve()
+    if out == Path(out.anchor) or out == home:
+        raise OutputRefused(f"refusing to use {out} as the output folder")
+    if out == course or course.is_relative_to(out):
+        raise OutputRefused("the output folder must not be the course folder or contain it")
+    for name in ("content", "templates", "static"):
+        if out == course / name or out.is_relative_to(course / name):
+            raise OutputRefused(f"the output folder must not be inside the course's {name}/ folder")
+    if out.exists() and not out.is_dir():
+        raise OutputRefused(f"{out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise OutputRefused(f"{out} is not empty and was not made by coursebuild; "
+                            "choose another --out or empty it first")
+
+
+def prefix_urls(text: str, base_url: str, css: bool = False) -> str:
+    """Put ``base_url`` in front of every root-relative URL."""
+    if base_url == "/":
+        return text
+    prefix = base_url.rstrip("/") + "/"
+    if css:
+        return CSS_URL_RE.sub(lambda m: f"url({m.group(1)}{prefix}", text)
+    text = ATTR_URL_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{prefix}", text)
+    text = SRCSET_RE.sub(lambda m: m.group(1) + m.group(2) + _srcset(m.group(3), prefix) + m.group(2), text)
+    return CSS_URL_RE.sub(lambda m: f"url({m.group(1)}{prefix}", text)  # inline style="…url(/…)"
+
+
+def _srcset(value: str, prefix: str) -> str:
+    parts = []
+    for item in value.split(","):
+        item = item.strip()
+        parts.append(prefix + item[1:] if item.startswith("/") and not item.startswith("//") else item)
+    return ", ".join(parts)
+
+
+def write_site(out_dir: Path, files: Mapping[str, Content], base_url: str,
+               before_swap: Callable[[Path], None] | None = None) -> None:
+    """Write ``files`` (site path → bytes or a file to copy) and swap them in."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir()
+        for rel, content in files.items():
+            _write_one(staging / rel, rel, content, base_url)
+        (staging / MARKER).write_text("This folder is written by coursebuild and replaced on every build.\n")
+        if before_swap is not None:
+            before_swap(staging)
+        swap(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_one(target: Path, rel: str, content: Content, base_url: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, Path):
+        if base_url != "/" and rel.endswith(".css"):
+            target.write_text(prefix_urls(content.read_text("utf-8"), base_url, css=True), "utf-8")
+        else:
+            # A copy, never a hard link: editing the output must not touch the author's file.
+            shutil.copyfile(content, target)
+        return
+    if base_url != "/" and rel.endswith((".html", ".xml", ".css")):
+        text = content.decode("utf-8")
+        content = prefix_urls(text, base_url, css=rel.endswith(".css")).encode("utf-8")
+    target.write_bytes(content)
+
+
+def swap(staging: Path, out_dir: Path) -> None:
+    """Replace ``out_dir`` by ``staging`` with two renames."""
+    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        os.rename(out_dir, old)
+    try:
+        os.rename(staging, out_dir)
+    except OSError:
+        if old.exists():
+            os.rename(old, out_dir)  # put the previous site back
+        raise
+    shutil.rmtree(old, ignore_errors=True)
