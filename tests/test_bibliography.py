@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 
@@ -17,11 +18,18 @@ def load_fixture(name: str) -> tuple[Bibliography, list[Diagnostic]]:
     return load_bibliography(FIXTURES, name)
 
 
-def load_text(tmp_path: Path, data: bytes | str) -> tuple[Bibliography, list[Diagnostic]]:
+def load_text(tmp_path: Path,
+              data: bytes | str) -> tuple[Bibliography, list[Diagnostic]]:
     """Load ``data`` written verbatim (bytes keep CRLF/BOM exactly)."""
     raw = data if isinstance(data, bytes) else data.encode("utf-8")
     (tmp_path / "bibliography.bib").write_bytes(raw)
     return load_bibliography(tmp_path)
+
+
+def entry(bib: Bibliography, key: str) -> Reference:
+    ref = bib.get(key)
+    assert ref is not None, key
+    return ref
 
 
 def summary(diags: list[Diagnostic]) -> list[tuple[int, int, str, str]]:
@@ -44,7 +52,7 @@ def test_keys_in_file_order(course: Bibliography) -> None:
 
 
 def test_fields_of_two_author_article(course: Bibliography) -> None:
-    ref = course.get("bereska2024review")
+    ref = entry(course, "bereska2024review")
     assert ref == Reference(
         key="bereska2024review", entry_type="article",
         authors=("Leonard Bereska", "Efstratios Gavves"),
@@ -56,7 +64,7 @@ def test_fields_of_two_author_article(course: Bibliography) -> None:
 
 
 def test_and_others_sets_et_al(course: Bibliography) -> None:
-    ref = course.get("elhage2021mathematical")
+    ref = entry(course, "elhage2021mathematical")
     assert ref is not None
     assert ref.et_al
     assert len(ref.authors) == 10 and "others" not in ref.author_lasts
@@ -65,15 +73,20 @@ def test_and_others_sets_et_al(course: Bibliography) -> None:
     assert ref.line == 22
 
 
+def test_bibliography_pickles(course: Bibliography) -> None:
+    # The renderer sends it to worker processes (spawn start method).
+    assert pickle.loads(pickle.dumps(course)) == course
+
+
 def test_get_is_case_sensitive(course: Bibliography) -> None:
     assert course.get("olah2020zoom") is not None
     assert course.get("Olah2020Zoom") is None
 
 
-# --- Formatting ------------------------------------------------------------------
+# --- Formatting --------------------------------------------------------------
 
 def test_html_six_authors_doi_and_distinct_url(course: Bibliography) -> None:
-    assert course.get("olah2020zoom").html() == (
+    assert entry(course, "olah2020zoom").html() == (
         "Chris Olah, Nick Cammarata, Ludwig Schubert, Gabriel Goh, Michael "
         "Petrov and Shan Carter. <cite>Zoom In: An Introduction to Circuits"
         '</cite>. <span class="venue">Distill</span>, 2020. '
@@ -83,14 +96,14 @@ def test_html_six_authors_doi_and_distinct_url(course: Bibliography) -> None:
 
 
 def test_html_skips_url_equal_to_arxiv_link(course: Bibliography) -> None:
-    html = course.get("bereska2024review").html()
+    html = entry(course, "bereska2024review").html()
     assert html.endswith(
         '2024. <a href="https://arxiv.org/abs/2404.14082">arXiv:2404.14082</a>')
     assert html.count("<a ") == 1
 
 
 def test_html_et_al_shows_six_names(course: Bibliography) -> None:
-    html = course.get("elhage2021mathematical").html()
+    html = entry(course, "elhage2021mathematical").html()
     assert html.startswith(
         "Nelson Elhage, Neel Nanda, Catherine Olsson, Tom Henighan, Nicholas "
         "Joseph, Ben Mann et al. <cite>A Mathematical")
@@ -114,9 +127,10 @@ def test_html_escapes_everything(tmp_path: Path) -> None:
         ' howpublished = {"Q" & A},\n'
         ' url = {https://example.org/?a=1&b="2"}}\n'))
     assert diags == []
-    html = bib.get("x").html()
+    html = entry(bib, "x").html()
     assert "<script>" not in html and "<b>" not in html
-    assert "<cite>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</cite>" in html
+    assert ("<cite>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</cite>"
+            in html)
     assert "Smith &amp; &lt;b&gt;Sons&lt;/b&gt;." in html
     assert '<span class="venue">&quot;Q&quot; &amp; A</span>' in html
     assert 'href="https://example.org/?a=1&amp;b=&quot;2&quot;"' in html
@@ -125,22 +139,23 @@ def test_html_escapes_everything(tmp_path: Path) -> None:
 def test_javascript_url_is_not_linked(tmp_path: Path) -> None:
     bib, diags = load_text(
         tmp_path, "@misc{x, title = {T},\n url = {javascript:alert(1)}}\n")
-    assert bib.get("x").url == ""
-    assert "href" not in bib.get("x").html()
+    assert entry(bib, "x").url == ""
+    assert "href" not in entry(bib, "x").html()
     assert summary(diags) == [(2, 2, "warning", "bib-field")]
 
 
 def test_author_year_labels(course: Bibliography) -> None:
-    assert course.get("olah2020zoom").author_year() == "Olah et al., 2020"
-    assert (course.get("bereska2024review").author_year()
+    assert entry(course, "olah2020zoom").author_year() == "Olah et al., 2020"
+    assert (entry(course, "bereska2024review").author_year()
             == "Bereska and Gavves, 2024")
-    assert (course.get("elhage2021mathematical").author_year()
+    assert (entry(course, "elhage2021mathematical").author_year()
             == "Elhage et al., 2021")
 
 
 def test_author_year_without_authors_or_year() -> None:
     ref = Reference("k", "misc", (), (), False,
-                    "Handbook of Neural Networks: Theory", "", "", "", "", "", 1)
+                    "Handbook of Neural Networks: Theory",
+                    "", "", "", "", "", 1)
     assert ref.author_year() == "Handbook of Neural Networks, n.d."
     one = Reference("k", "misc", ("Ada Lovelace",), ("Lovelace",), False,
                     "Notes", "", "1843", "", "", "", 1)
@@ -149,29 +164,30 @@ def test_author_year_without_authors_or_year() -> None:
 
 
 def test_sort_key_orders_by_author_then_year(course: Bibliography) -> None:
-    refs = sorted((course.get(k) for k in course.keys()),
+    refs = sorted(course.references.values(),
                   key=Reference.sort_key)
     assert [r.key for r in refs] == ["bereska2024review",
                                      "elhage2021mathematical", "olah2020zoom"]
-    assert course.get("olah2020zoom").sort_key() == (
+    assert entry(course, "olah2020zoom").sort_key() == (
         "olah", "2020", "zoom in: an introduction to circuits")
 
 
 def test_plain(course: Bibliography) -> None:
-    assert course.get("bereska2024review").plain() == (
+    assert entry(course, "bereska2024review").plain() == (
         "Leonard Bereska and Efstratios Gavves. Mechanistic Interpretability "
         "for AI Safety – A Review. Transactions on Machine Learning Research, "
         "2024. arXiv:2404.14082")
 
 
-# --- LaTeX, macros, identifiers ----------------------------------------------------
+# --- LaTeX, macros, identifiers ----------------------------------------------
 
 def test_latex_in_titles_and_names() -> None:
     bib, diags = load_fixture("latex.bib")
     assert diags == []
-    ref = bib.get("goedel2023")
+    ref = entry(bib, "goedel2023")
     assert ref.title == "On AI & Öffentlichkeit – the Formal View"
-    assert ref.authors == ("Kurt Gödel", "Johannes van der Waals", "Jörg Müller")
+    assert ref.authors == ("Kurt Gödel", "Johannes van der Waals",
+                           "Jörg Müller")
     assert ref.author_lasts == ("Gödel", "van der Waals", "Müller")
     assert ref.venue == "Transactions on Machine Learning Research"  # @string
     assert ref.year == "2023"
@@ -183,7 +199,7 @@ def test_latex_in_titles_and_names() -> None:
 
 def test_parenthesised_entry_without_authors() -> None:
     bib, _ = load_fixture("latex.bib")
-    ref = bib.get("anon2019")
+    ref = entry(bib, "anon2019")
     assert ref.entry_type == "book" and ref.line == 14
     assert ref.title == "Handbook of Neural Networks: Theory and Practice"
     assert ref.venue == "Example Press"
@@ -191,7 +207,7 @@ def test_parenthesised_entry_without_authors() -> None:
     assert ref.html().startswith("<cite>Handbook of Neural")
 
 
-# --- Broken files ----------------------------------------------------------------------
+# --- Broken files ------------------------------------------------------------
 
 def test_broken_file_diagnostics_at_exact_lines() -> None:
     bib, diags = load_fixture("broken.bib")
@@ -211,7 +227,8 @@ def test_broken_file_diagnostics_at_exact_lines() -> None:
                            "'this line is junk between entries'")
     assert messages[2] == ("duplicate entry key 'first' "
                            "(first defined at line 2)")
-    assert messages[4] == "expected '=' but found '{Fourth}}' in entry 'fourth'"
+    assert messages[4] == ("expected '=' but found '{Fourth}}' "
+                           "in entry 'fourth'")
     assert messages[5] == "entry 'fifth' has no title (did you mean 'titel'?)"
 
 
@@ -219,9 +236,9 @@ def test_broken_file_keeps_valid_entries() -> None:
     bib, _ = load_fixture("broken.bib")
     assert bib.keys() == ["first", "second", "third", "fourth", "fifth",
                           "sixth", "seventh"]
-    assert bib.get("first").title == "First"  # the first definition wins
-    assert bib.get("second").year == "2021"
-    assert bib.get("seventh").line == 12
+    assert entry(bib, "first").title == "First"  # the first definition wins
+    assert entry(bib, "second").year == "2021"
+    assert entry(bib, "seventh").line == 12
 
 
 def test_broken_file_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
@@ -245,8 +262,8 @@ def test_unclosed_last_entry(tmp_path: Path) -> None:
     assert summary(diags) == [(3, 1, "error", "bib-syntax")]
     assert diags[0].message == ("entry 'b' is not closed: a '}' is missing "
                                 "before the end of the file")
-    assert bib.get("a").title == "A"
-    assert bib.get("b").title == "B"  # fields before the break survive
+    assert entry(bib, "a").title == "A"
+    assert entry(bib, "b").title == "B"  # fields before the break survive
 
 
 def test_stray_at_sign_in_comment(tmp_path: Path) -> None:
@@ -264,15 +281,16 @@ def test_bad_author_list_is_a_warning(
         "@misc{a, title = {A},\n  author = {One, Two, Three, Four}}\n"))
     assert summary(diags) == [(3, 3, "warning", "bib-field")]
     assert "Too many commas" in diags[0].message
-    assert bib.get("a").author_lasts == ("One",)
+    assert entry(bib, "a").author_lasts == ("One",)
     assert capfd.readouterr() == ("", "")
 
 
 def test_undefined_macro_position(tmp_path: Path) -> None:
-    bib, diags = load_text(tmp_path, "@misc{a,\n  title = {A}, journal = Distill}\n")
+    bib, diags = load_text(
+        tmp_path, "@misc{a,\n  title = {A}, journal = Distill}\n")
     assert summary(diags) == [(2, 26, "error", "bib-syntax")]
     assert "undefined @string macro 'Distill'" in diags[0].message
-    assert bib.get("a").title == "A"
+    assert entry(bib, "a").title == "A"
 
 
 def test_duplicate_keys_differing_in_case(tmp_path: Path) -> None:
@@ -287,10 +305,10 @@ def test_duplicate_field_keeps_first(tmp_path: Path) -> None:
     bib, diags = load_text(tmp_path, (
         "@misc{a, title = {One},\n  title = {Two}}\n"))
     assert summary(diags) == [(2, 3, "warning", "bib-field")]
-    assert bib.get("a").title == "One"
+    assert entry(bib, "a").title == "One"
 
 
-# --- Files and encodings ---------------------------------------------------------------
+# --- Files and encodings -----------------------------------------------------
 
 def test_missing_file_is_empty_without_diagnostics(tmp_path: Path) -> None:
     bib, diags = load_bibliography(tmp_path)
@@ -304,14 +322,15 @@ def test_not_utf8_is_an_error_but_entries_load(tmp_path: Path) -> None:
         b"@misc{latin, title = {Caf\xe9}}\n"))
     assert summary(diags) == [(2, 26, "error", "bib-encoding")]
     assert "bibliography.bib is not valid UTF-8" in diags[0].message
-    assert bib.get("ok").title == "Fine"
+    assert entry(bib, "ok").title == "Fine"
 
 
 def test_bom_and_crlf(tmp_path: Path) -> None:
-    text = "@misc{a,\r\n title = {A}}\r\n\r\n@misc{b,\r\n title = {B},\r\n title = {C}}\r\n"
+    text = ("@misc{a,\r\n title = {A}}\r\n\r\n"
+            "@misc{b,\r\n title = {B},\r\n title = {C}}\r\n")
     bib, diags = load_text(tmp_path, b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert bib.keys() == ["a", "b"]
-    assert (bib.get("a").line, bib.get("b").line) == (1, 4)
+    assert (entry(bib, "a").line, entry(bib, "b").line) == (1, 4)
     assert summary(diags) == [(6, 2, "warning", "bib-field")]
 
 
@@ -324,7 +343,7 @@ def test_diagnostics_use_relative_posix_path(tmp_path: Path) -> None:
     assert diags[0].severity is Severity.WARNING
 
 
-# --- Digests --------------------------------------------------------------------------
+# --- Digests -----------------------------------------------------------------
 
 def test_digest_ignores_layout_and_position(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "reference.bib", tmp_path / "bibliography.bib")
@@ -345,7 +364,8 @@ def test_digest_ignores_layout_and_position(tmp_path: Path) -> None:
 def test_digest_changes_with_a_field(tmp_path: Path) -> None:
     text = (FIXTURES / "reference.bib").read_text()
     before, _ = load_text(tmp_path, text)
-    after, _ = load_text(tmp_path, text.replace("year = {2020}", "year = {2021}"))
+    changed = text.replace("year = {2020}", "year = {2021}")
+    after, _ = load_text(tmp_path, changed)
     assert after.digest("olah2020zoom") != before.digest("olah2020zoom")
     for key in ("bereska2024review", "elhage2021mathematical"):
         assert after.digest(key) == before.digest(key)

@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from types import MappingProxyType
 from urllib.parse import quote, urlsplit
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
@@ -42,12 +41,15 @@ VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "howpublished",
                 "publisher", "institution", "school")
 # The LaTeX codec is slow; most names and many titles need none of it.
 _NEEDS_DECODING = re.compile(r"[\\~`$]|--|''")
+_LATEX_SYNTAX = re.compile(r"[\\{}$~`'-]")
 _ENTRY_AT_LINE_START = re.compile(r"\n[ \t]*@")
 _DOI_PREFIX = r"^(doi:\s*|https?://(dx\.)?doi\.org/)"  # keep the bare DOI
 
 
 def _latex_to_text(latex: str) -> str:
     """Plain Unicode for a BibTeX value: accents decoded, braces dropped."""
+    if not _LATEX_SYNTAX.search(latex):  # the common case, kept fast
+        return re.sub(r"[ \t\n]+", " ", latex).strip()
     text = latex
     if _NEEDS_DECODING.search(latex):
         with suppress(UnicodeError, ValueError):  # keep bad LaTeX readable
@@ -178,13 +180,16 @@ class Reference:
 
 @dataclass(frozen=True)
 class Bibliography:
-    """All references of one course, keyed exactly as in the file."""
+    """All references of one course, keyed exactly as in the file.
+
+    The mappings are plain dicts typed read-only (``MappingProxyType``
+    would make the object unpicklable, and the renderer ships it to
+    worker processes).
+    """
 
     path: str
-    references: Mapping[str, Reference] = field(
-        default_factory=lambda: MappingProxyType({}))
-    digests: Mapping[str, str] = field(
-        default_factory=lambda: MappingProxyType({}), repr=False)
+    references: Mapping[str, Reference] = field(default_factory=dict)
+    digests: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def get(self, key: str) -> Reference | None:
         return self.references.get(key)
@@ -259,18 +264,22 @@ def _scan(text: str, path: str) -> tuple[list[_RawEntry], list[Diagnostic]]:
             diags += _junk(text, gap_start, start, lines, path)
         if not found:
             return entries, diags
-        check_gap, key = _scan_command(scanner, start, lines, entries)
+        check_gap, what = _scan_command(scanner, start, lines, entries)
         if scanner.errors:
             # Text after a broken entry is probably its own remainder.
             check_gap = False
-            diags += _command_errors(scanner, start, key, lines, path)
+            diags += _command_errors(scanner, start, what, lines, path)
             scanner.errors = []
         gap_start = scanner.pos
 
 
 def _scan_command(scanner: _Scanner, start: int, lines: _Lines,
                   entries: list[_RawEntry]) -> tuple[bool, str | None]:
-    """Parse one @command; return (check the next gap?, entry key)."""
+    """Parse one @command; return (check the next gap?, what it was).
+
+    "What" names it in messages: "entry 'key'", "@string", or None when
+    not even the command name and brace could be read.
+    """
     scanner.command_start = start
     scanner.field_starts = []
     try:
@@ -280,18 +289,20 @@ def _scan_command(scanner: _Scanner, start: int, lines: _Lines,
     except PybtexSyntaxError as err:
         scanner.errors.append(err)
         return False, None
-    if command.lower() in ("string", "preamble") or not body[0]:
-        return True, None
+    if command.lower() in ("string", "preamble"):
+        return True, f"@{command.lower()}"
+    if not body[0]:
+        return True, "this entry"
     fields = [(name, normalize_whitespace("".join(value)), lines.line(pos),
                lines.col(pos))
               for (name, value), pos in zip(body[1], scanner.field_starts,
                                               strict=False)]
     entries.append(_RawEntry(body[0], command.lower(), lines.line(start),
                              lines.col(start), fields))
-    return True, body[0]
+    return True, f"entry '{body[0]}'"
 
 
-def _command_errors(scanner: _Scanner, start: int, key: str | None,
+def _command_errors(scanner: _Scanner, start: int, what: str | None,
                     lines: _Lines, path: str) -> list[Diagnostic]:
     """Diagnostics for one command's errors; resume at the next entry.
 
@@ -311,45 +322,45 @@ def _command_errors(scanner: _Scanner, start: int, key: str | None,
         errors = [e for e in errors if _offset(e) < resume_at]
         scanner.pos, scanner.lineno = resume_at, lines.line(resume_at)
         diags.append(error(path, *where, "bib-syntax", _unclosed(
-            key, f"before the next entry on line {lines.line(resume_at)}")))
+            what, f"before the next entry on line {lines.line(resume_at)}")))
     for err in errors:
         if isinstance(err, PrematureEOF):
             diags.append(error(path, *where, "bib-syntax",
-                               _unclosed(key, "before the end of the file")))
+                               _unclosed(what, "before the end of the file")))
         else:
             pos = _offset(err)
             diags.append(error(path, lines.line(pos), lines.col(pos),
-                               "bib-syntax", _describe(err, key, text)))
+                               "bib-syntax", _describe(err, what, text)))
     return diags
 
 
-def _unclosed(key: str | None, until: str) -> str:
+def _unclosed(what: str | None, until: str) -> str:
     """Message for an entry, or a stray '@', that runs on ``until``."""
-    if key is None:
+    if what is None:
         return ("'@' does not start a valid entry here (BibTeX reads every "
                 "'@' outside entries as one, even in % comments)")
-    return f"entry '{key}' is not closed: a '}}' is missing {until}"
+    return f"{what} is not closed: a '}}' is missing {until}"
 
 
 def _offset(err: PybtexSyntaxError) -> int:
     """Where the problem starts (pybtex reports the end of a bad macro)."""
-    pos = err.error_context_info[2]
+    pos: int = err.error_context_info[2]
     return pos - len(err.args[0]) if isinstance(err, UndefinedMacro) else pos
 
 
-def _describe(err: PybtexSyntaxError, key: str | None, text: str) -> str:
+def _describe(err: PybtexSyntaxError, what: str | None, text: str) -> str:
     """pybtex's terse message, reworded and with what was found instead."""
-    what = f"entry '{key}'" if key else "this entry"
+    where = f" in {what}" if what else ""
     if isinstance(err, TokenRequired):
         expected = err.args[0].removesuffix(" expected")
         rest = text[_offset(err):].split(None, 1)
         found = f"'{rest[0][:20]}'" if rest else "the end of the file"
-        return f"expected {expected} but found {found} in {what}"
+        return f"expected {expected} but found {found}{where}"
     if isinstance(err, UndefinedMacro):
         name = err.args[0]
-        return (f"undefined @string macro '{name}' in {what}; "
+        return (f"undefined @string macro '{name}'{where}; "
                 f"write literal text in braces: {{{name}}}")
-    return f"{err.args[0]} in {what}"
+    return f"{err.args[0]}{where}"
 
 
 def _junk(text: str, start: int, end: int, lines: _Lines,
@@ -523,7 +534,5 @@ def load_bibliography(course_dir: Path, rel_path: str = "bibliography.bib"
             continue
         refs[raw.key], digests[raw.key], ref_diags = _build(raw, path)
         diags += ref_diags
-    bib = Bibliography(path, MappingProxyType(refs),
-                       MappingProxyType(digests))
-    return bib, sorted(diags, key=sort_key)
+    return Bibliography(path, refs, digests), sorted(diags, key=sort_key)
 

@@ -7,6 +7,7 @@ Exit codes: 0 built (warnings allowed), 1 content errors (or warnings under
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -72,6 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_serve(args, course_dir, out_dir)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug of ours: say so in one line, full detail on request
+        if os.environ.get("COURSEBUILD_DEBUG"):
+            raise
+        print(f"coursebuild: internal error: {type(exc).__name__}: {exc} "
+              "(this is a bug in coursebuild; set COURSEBUILD_DEBUG=1 for the traceback)", file=sys.stderr)
+        return EXIT_CONTENT
 
 
 def run_build(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 
@@ -17,20 +20,39 @@ from .write import Content
 SPECIAL_PAGES = ("topics", "glossary", "bibliography", "map", "search")
 
 
-def render_pages(data: SiteData, env: jinja2.Environment,
-                 only: Callable[[str], bool] | None = None) -> dict[str, bytes]:
-    """Every HTML/XML page of the site, by output path."""
+@dataclass
+class PageCache:
+    """Rendered output pages keyed by a hash of their template context.
+
+    Serve keeps one between rebuilds: a page is rendered again only when its
+    context or a template changed (a retitled topic changes every sidebar).
+    """
+
+    entries: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+
+def render_pages(data: SiteData, env: jinja2.Environment, templates_fp: str,
+                 cache: PageCache | None = None) -> tuple[dict[str, bytes], list[str]]:
+    """Every HTML/XML page of the site by output path, and which were (re)rendered."""
     course = data.course
     site = data.site_context()
+    site_fp = _fingerprint((templates_fp, site))
     out: dict[str, bytes] = {}
+    templated: list[str] = []
 
     def emit(path: str, template: str, kind: str, title: str, description: str, url: str,
              **extra: Any) -> None:
-        if only is not None and not only(path):
-            return
-        context = {"site": site, "page": page_info(site, kind, title, description, url),
+        context = {"page": page_info(site, kind, title, description, url),
                    "current_slug": extra.pop("current_slug", ""), **extra}
-        out[path] = render_template(env, template, course.course_dir, **context).encode("utf-8")
+        key = _fingerprint((site_fp, template, context))
+        cached = cache.entries.get(path) if cache else None
+        if cached and cached[0] == key:
+            out[path] = cached[1]
+            return
+        out[path] = render_template(env, template, course.course_dir, site=site, **context).encode("utf-8")
+        templated.append(path)
+        if cache is not None:
+            cache.entries[path] = (key, out[path])
 
     home = course.home
     intro = data.bodies[home.rel].html if home else ""
@@ -61,7 +83,26 @@ def render_pages(data: SiteData, env: jinja2.Environment,
     absolute = [(site["site_url"] + course.config.base_url.rstrip("/") + u) if site["site_url"] else u
                 for u in urls]
     emit("sitemap.xml", "sitemap.xml", "sitemap", "Sitemap", "", "/sitemap.xml", sitemap_urls=absolute)
-    return out
+    if cache is not None:
+        for stale in set(cache.entries) - set(out):
+            del cache.entries[stale]
+    return out, templated
+
+
+def _fingerprint(value: object) -> str:
+    raw = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def templates_fingerprint(course_dir: Path, theme_dir: Path) -> str:
+    """Hash of every template file the loader could pick (course ones first)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for root in (course_dir / "templates", theme_dir / "templates"):
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file():
+                    digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def asset_files(course_dir: Path, theme_dir: Path, topics: list[Page]) -> dict[str, Content]:

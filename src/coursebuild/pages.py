@@ -13,6 +13,7 @@ import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
@@ -34,7 +35,7 @@ class RenderSettings:
 
     def fingerprint(self) -> str:
         terms = sorted((k, t.term, t.anchor, t.definition) for k, t in self.glossary.items())
-        raw = repr((__version__, self.citation_style, self.glossary_autolink, terms))
+        raw = repr((code_fingerprint(), self.citation_style, self.glossary_autolink, terms))
         return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
 
@@ -94,6 +95,15 @@ def _missing_key(message: str) -> str:
 
 def _bib_unchanged(fingerprint: tuple[tuple[str, str], ...], bib: Bibliography) -> bool:
     return all((bib.digest(k) if bib.get(k) else "") == digest for k, digest in fingerprint)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of coursebuild's own source: a new version never reuses old renders."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def cache_key(page: Page, settings_fp: str) -> str:

@@ -20,11 +20,11 @@ from .bibliography import Bibliography, load_bibliography
 from .config import CourseConfig, load_config
 from .diagnostics import Diagnostic, Severity, count, info, sort_key
 from .discover import SourcePage, discover
-from .outputs import asset_files, render_pages
+from .outputs import PageCache, asset_files, render_pages, templates_fingerprint
 from .pages import CACHE_DIR, RenderCache, RenderSettings, render_all
 from .search import SearchIndexFailed, index_site
 from .site import SiteData, TemplateFailure, environment
-from .write import OutputRefused, check_output_dir, write_site
+from .write import IncrementalWriter, OutputRefused, check_output_dir, write_site
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class BuildOptions:
     disk_cache: bool = True
     search: bool = True
     jobs: int | None = None
+    incremental: bool = False
+    """Update the output folder file by file (serve) instead of swapping a staged copy."""
 
 
 @dataclass
@@ -49,6 +51,10 @@ class BuildResult:
     rendered: int = 0
     """Page bodies rendered this time (the rest came from the cache)."""
     outputs: dict[str, bytes] = field(default_factory=dict)
+    templated: list[str] = field(default_factory=list)
+    """Output pages rendered from templates this time (the rest came from the cache)."""
+    changed: list[str] = field(default_factory=list)
+    """Output files added, changed or removed this time (incremental mode)."""
 
     @property
     def errors(self) -> int:
@@ -67,6 +73,8 @@ class Builder:
         self.course_dir = options.course_dir.resolve()
         folder = self.course_dir / CACHE_DIR if options.disk_cache else None
         self.cache = RenderCache(folder)
+        self.page_cache = PageCache()
+        self.writer = IncrementalWriter(options.out_dir) if options.incremental else None
         self._pages: dict[Path, tuple[tuple[int, int], course_mod.Page | None, list[Diagnostic]]] = {}
 
     def build(self) -> BuildResult:
@@ -122,7 +130,9 @@ class Builder:
         theme = assets.theme_dir()
         files = asset_files(self.course_dir, theme, course.topics)
         data = SiteData(course, bodies, glossary, bib, _build_id(everything, config))
-        outputs = render_pages(data, environment(self.course_dir, theme))
+        outputs, result.templated = render_pages(data, environment(self.course_dir, theme),
+                                                 templates_fingerprint(self.course_dir, theme),
+                                                 self.page_cache)
         result.diagnostics += _check_all_links(course, everything, bodies, set(files) | set(outputs),
                                                opts.strict)
         result.pages = sum(1 for p in outputs if p.endswith(".html"))
@@ -130,8 +140,12 @@ class Builder:
         if _failed(result, opts.strict):
             return
         files.update(outputs)
-        indexer = index_site if opts.search else None
-        write_site(opts.out_dir, files, config.base_url, before_swap=indexer)
+        if self.writer is not None:
+            result.changed = self.writer.update(files, config.base_url)
+        else:
+            indexer = index_site if opts.search else None
+            write_site(opts.out_dir, files, config.base_url, before_swap=indexer)
+            result.changed = sorted(files)
         result.written = True
 
     def _read_pages(self, sources: tuple[SourcePage, ...], result: BuildResult) -> list[course_mod.Page]:

@@ -112,3 +112,47 @@ def swap(staging: Path, out_dir: Path) -> None:
             os.rename(old, out_dir)  # put the previous site back
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+class IncrementalWriter:
+    """Update an output folder in place, touching only files that changed.
+
+    Used by ``serve``: each file is replaced atomically (``os.replace``) and
+    the server holds its lock while this runs, so no reader ever sees a
+    half-written file or a half-updated site.
+    """
+
+    KEEP = ("pagefind/", MARKER)
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir.resolve()
+        self._seen: dict[str, object] = {}
+
+    def update(self, files: Mapping[str, Content], base_url: str) -> list[str]:
+        """Write what changed since the last call; return the changed paths."""
+        if not (self.out_dir / MARKER).exists():
+            write_site(self.out_dir, files, base_url)
+            self._seen = {rel: _stamp(c) for rel, c in files.items()}
+            return sorted(files)
+        changed = []
+        for rel, content in files.items():
+            stamp = _stamp(content)
+            if self._seen.get(rel) == stamp and (self.out_dir / rel).exists():
+                continue
+            tmp = self.out_dir / f"{rel}.cb-tmp"
+            _write_one(tmp, rel, content, base_url)
+            os.replace(tmp, self.out_dir / rel)
+            self._seen[rel] = stamp
+            changed.append(rel)
+        for rel in sorted(set(self._seen) - set(files)):
+            (self.out_dir / rel).unlink(missing_ok=True)
+            del self._seen[rel]
+            changed.append(rel)
+        return changed
+
+
+def _stamp(content: Content) -> object:
+    if isinstance(content, Path):
+        stat = content.stat()
+        return (str(content), stat.st_mtime_ns, stat.st_size)
+    return hash(content)
