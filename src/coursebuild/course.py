@@ -105,7 +105,10 @@ def read_page(source: SourcePage, course_dir: Path) -> tuple[Page | None, list[D
     """Read one source file and check its front matter."""
     import hashlib
 
-    data = source.path.read_bytes()
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        return None, [error(source.rel, 0, 0, "read", f"cannot read file: {exc.strerror or exc}")]
     text = frontmatter.decode(data)
     if text is None:
         return None, [error(source.rel, 0, 0, "encoding", "file is not valid UTF-8 (save it as UTF-8)")]

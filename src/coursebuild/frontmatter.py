@@ -111,6 +111,9 @@ def _validate(path: str, doc: yamlpos.LocatedYaml, required: tuple[str, ...]
     def err(p: tuple[Any, ...], message: str) -> None:
         diags.append(error(path, *at(*p), "frontmatter-field", message))
 
+    def warn(p: tuple[Any, ...], message: str) -> None:
+        diags.append(warning(path, *at(*p), "frontmatter-unknown-key", message))
+
     for key in data:
         if key not in TOPIC_FIELDS:
             line, col = at(key, "<key>")
@@ -144,12 +147,13 @@ def _validate(path: str, doc: yamlpos.LocatedYaml, required: tuple[str, ...]
             err(("draft",), "'draft' must be true or false")
         else:
             values["draft"] = draft
-    values["prerequisites"] = tuple(_pairs(data, "prerequisites", ("title", "url"), at, err, Prerequisite))
-    values["glossary"] = tuple(_pairs(data, "glossary", ("term", "definition"), at, err, GlossaryEntry))
+    values["prerequisites"] = tuple(_pairs(data, "prerequisites", ("title", "url"), at, err, warn, Prerequisite))
+    values["glossary"] = tuple(_pairs(data, "glossary", ("term", "definition"), at, err, warn, GlossaryEntry))
     return FrontMatter(**values), diags
 
 
-def _pairs(data: dict[str, Any], key: str, names: tuple[str, str], at: Any, err: Any, kind: Any) -> list[Any]:
+def _pairs(data: dict[str, Any], key: str, names: tuple[str, str], at: Any, err: Any, warn: Any,
+           kind: Any) -> list[Any]:
     """Read a list of two-field mappings such as ``[{title, url}]``."""
     items = data.get(key)
     if items is None:
@@ -171,7 +175,7 @@ def _pairs(data: dict[str, Any], key: str, names: tuple[str, str], at: Any, err:
                 ok = False
         for extra in item:
             if extra not in names:
-                err((key, index, extra), f"unknown field '{extra}' in '{key}' entry"
+                warn((key, index, extra, "<key>"), f"unknown field '{extra}' in '{key}' entry"
                     f"{did_you_mean(str(extra), names)}")
         if ok:
             line, col = at(key, index, names[1])

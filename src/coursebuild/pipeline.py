@@ -86,6 +86,14 @@ class Builder:
             result.diagnostics.append(exc.diagnostic)
         except SearchIndexFailed as exc:
             result.diagnostics.append(Diagnostic(".", 0, 0, Severity.ERROR, "search", str(exc)))
+        except OSError as exc:  # unreadable folders, a full disk: name the path, no traceback
+            where = exc.filename or "."
+            try:
+                where = Path(where).resolve().relative_to(self.course_dir).as_posix()
+            except ValueError:
+                pass
+            result.diagnostics.append(Diagnostic(str(where), 0, 0, Severity.ERROR, "io",
+                                                 exc.strerror or str(exc)))
         except assets.AssetsMissing as exc:
             result.diagnostics.append(Diagnostic(".", 0, 0, Severity.ERROR, "assets", str(exc)))
             result.usage_error = True
@@ -152,7 +160,12 @@ class Builder:
         """Front matter of every file, re-read only when its size or mtime changed."""
         pages = []
         for source in sources:
-            stat = source.path.stat()
+            try:
+                stat = source.path.stat()
+            except OSError as exc:
+                result.diagnostics.append(Diagnostic(source.rel, 0, 0, Severity.ERROR, "read",
+                                                     f"cannot read file: {exc.strerror or exc}"))
+                continue
             stamp = (stat.st_mtime_ns, stat.st_size)
             cached = self._pages.get(source.path)
             if cached is None or cached[0] != stamp or (cached[1] and cached[1].source != source):

@@ -35,6 +35,8 @@ def check_order(course: Course) -> list[Diagnostic]:
         seen: dict[int, Page] = {}
         for topic in bp.topics:
             order = topic.meta.order
+            if order < 1:
+                continue  # missing or invalid: already an error from the front matter check
             if order in seen:
                 diags.append(warning(topic.rel, topic.meta.order_line, 0, "order-duplicate",
                                      f"order {order} is also used by {seen[order].rel}"))

@@ -65,6 +65,6 @@ def references_html(state: PageState) -> str:
         value = f' value="{state.cited[key]}"' if tag == "ol" else ""
         items.append(f'<li id="ref-{escape(key)}"{value}><span class="ref-text">{ref.html()}</span> '
                      f'<span class="ref-backlinks">{back}</span></li>')
-    return (f'<section class="references" aria-labelledby="references">'
+    return (f'<section class="references" aria-labelledby="references" data-pagefind-weight="0.3">'
             f'<h2 id="references">References</h2><{tag} class="reference-list">'
             + "".join(items) + f"</{tag}></section>")

@@ -29,7 +29,7 @@ def marginnote(ctx: ShortcodeContext, call: Call) -> str:
 
 def _note(ctx: ShortcodeContext, text: str, ident: str, mark: str, label: str, kind: str) -> str:
     if ctx.state.in_note:
-        ctx.error(f"a {kind} cannot contain another side or margin note", "shortcode-nested")
+        ctx.error(f"a {kind} cannot be placed inside another side or margin note", "shortcode-nested")
         return ""
     ctx.state.in_note = True
     try:
@@ -41,6 +41,7 @@ def _note(ctx: ShortcodeContext, text: str, ident: str, mark: str, label: str, k
         f'<span class="note-anchor {kind}-anchor">'
         f'<button type="button" class="note-ref {kind}-ref" aria-expanded="false" '
         f'aria-controls="{ident}" aria-label="{escape(label)}">{escape(mark)}</button></span>'
-        f'<span class="note {kind}" id="{ident}" role="note" aria-label="{escape(label)}">'
+        f'<span class="note {kind}" id="{ident}" role="note" aria-label="{escape(label)}" '
+        f'data-pagefind-weight="0.5">'
         f"{number}{body}</span>"
     )

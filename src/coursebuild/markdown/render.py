@@ -130,8 +130,9 @@ def _math(tokens: list[Token], idx: int, env: dict, display: bool, block: bool) 
     except MathError as exc:
         state: PageState = env["cb"]
         line = state.file_line(token.map[0]) if token.map else token.meta.get("line", 0)
-        state.report(Severity.ERROR, line, 0, "math", f"KaTeX could not render the formula: {exc}")
-        html = failed_math(token.content, display)
+        col = state.column(line, "$$") if token.map else token.meta.get("col", 0)
+        state.report(Severity.ERROR, line, col, "math", f"KaTeX could not render the formula: {exc}")
+        html = failed_math(token.content, block)  # a <div> only where a block may stand
     if block:
         return f'<div class="math-display" tabindex="0">{html}</div>\n'
     if display:

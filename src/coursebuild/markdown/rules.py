@@ -130,16 +130,28 @@ def _positions(state: StateCore) -> None:
             last_line = token.map[0]
         if token.type == "inline" and token.children:
             block_line = token.map[0] if token.map else last_line
-            _set_lines(token.children, token.content, page.file_line(block_line))
+            _set_lines(token.children, token.content, page.file_line(block_line), page)
 
 
-def _set_lines(children: list[Token], content: str, first_line: int) -> None:
+def _set_lines(children: list[Token], content: str, first_line: int, page: PageState) -> None:
     for child in children:
         offset = child.meta.get("offset")
         if offset is not None:
             child.meta["line"] = first_line + content.count("\n", 0, offset)
+            col = _column_at(page, child.meta["line"], content, offset)
+            if col:
+                child.meta["col"] = col
         else:
             child.meta.setdefault("line", first_line)
+
+
+def _column_at(page: PageState, line: int, text: str, offset: int) -> int:
+    """File column of ``text[offset]``: find the line of ``text`` holding it in the
+    source line (block prefixes such as indentation or '> ' are not in ``text``)."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    found = page.column(line, text[start:end if end >= 0 else len(text)])
+    return found + offset - start if found else 0
 
 
 def _expand_all(state: StateCore) -> None:
@@ -157,11 +169,11 @@ def _expand_children(md: MarkdownIt, env: dict, children: list[Token]) -> None:
         line = child.meta.get("line", 0)
         if child.type == "shortcode":
             call: Call = child.meta["call"]
-            col = page.column(line, _tag_text(call))
+            col = child.meta.get("col") or page.column(line, _tag_text(call))
             child.content = expand(ShortcodeContext(md, env, page, line, col), call)
         elif child.type == "shortcode_error":
-            page.report(Severity.ERROR, line, page.column(line, "{%"), "shortcode-syntax",
-                        child.meta["message"])
+            page.report(Severity.ERROR, line, child.meta.get("col") or page.column(line, "{%"),
+                        "shortcode-syntax", child.meta["message"])
 
 
 def _tag_text(call: Call) -> str:
@@ -186,7 +198,8 @@ def expand_in_html(md: MarkdownIt, env: dict, html: str, first_line: int) -> str
         try:
             call = parse_call(html, start)
         except ShortcodeSyntaxError as exc:
-            page.report(Severity.ERROR, first_line + html.count("\n", 0, exc.offset), 0,
+            error_line = first_line + html.count("\n", 0, exc.offset)
+            page.report(Severity.ERROR, error_line, _column_at(page, error_line, html, exc.offset),
                         "shortcode-syntax", exc.message)
             out.append(html[pos:start + 2])
             pos = start + 2
@@ -197,12 +210,13 @@ def expand_in_html(md: MarkdownIt, env: dict, html: str, first_line: int) -> str
         if call.name == "raw":
             match = find_end_raw(html, call.end)
             if match is None:
-                page.report(Severity.ERROR, line, 0, "shortcode-syntax", "'{% raw %}' without '{% endraw %}'")
+                page.report(Severity.ERROR, line, _column_at(page, line, html, start), "shortcode-syntax",
+                            "'{% raw %}' without '{% endraw %}'")
                 continue
             out.append(html[call.end:match.start()])
             pos = match.end()
             continue
-        col = page.column(line, "{%")
+        col = _column_at(page, line, html, start) or page.column(line, "{%")
         out.append(expand(ShortcodeContext(md, env, page, line, col), call))
         if call.trim_after:
             while pos < len(html) and html[pos] in " \t\n":

@@ -1,0 +1,88 @@
+"""The built demo course served over local HTTP, and a headless Chromium that may
+talk to nothing else."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("reader") / "site"
+    done = subprocess.run([sys.executable, "-m", "coursebuild", "build", str(REPO), "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def server(demo_site: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(demo_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page_factory(browser, server):  # type: ignore[no-untyped-def]
+    """New pages that record console errors and fail on any request to another host."""
+    contexts = []
+    foreign: list[str] = []
+    errors: list[str] = []
+
+    def make(width: int = 1400, height: int = 900, scheme: str = "light"):  # type: ignore[no-untyped-def]
+        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+        contexts.append(context)
+        host = urlsplit(server).netloc
+
+        def guard(route):  # type: ignore[no-untyped-def]
+            if urlsplit(route.request.url).netloc != host and not route.request.url.startswith("data:"):
+                foreign.append(route.request.url)
+                return route.abort()
+            return route.continue_()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        return page
+
+    make.foreign = foreign  # type: ignore[attr-defined]
+    make.errors = errors  # type: ignore[attr-defined]
+    yield make
+    for context in contexts:
+        context.close()
+    assert not foreign, f"requests to other hosts: {foreign}"

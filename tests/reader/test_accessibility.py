@@ -1,0 +1,36 @@
+"""axe-core on the demo course's main pages, in both themes; offline-only requests."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coursebuild.assets import axe_core_js
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/", "/topics/citations/", "/glossary/", "/bibliography/", "/map/"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_axe_violations(page_factory, server, path: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    axe = axe_core_js()
+    assert axe is not None, "axe-core is missing: run npm ci"
+    page = page_factory(scheme=scheme)
+    page.goto(server + path, wait_until="networkidle")
+    assert page.evaluate("document.documentElement.dataset.theme") == scheme
+    page.add_script_tag(path=str(axe))
+    result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
+    violations = [v for v in json.loads(result)["violations"] if v["impact"] in ("serious", "critical")]
+    details = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
+    assert not violations, details
+    assert not page_factory.errors, page_factory.errors
+
+
+def test_pages_make_no_request_elsewhere_and_log_no_errors(page_factory, server) -> None:  # type: ignore[no-untyped-def]
+    page = page_factory()
+    for path in PAGES + ["/topics/", "/search/", "/topics/math-with-katex/", "/nope/"]:
+        page.goto(server + path, wait_until="networkidle")
+    assert not [e for e in page_factory.errors if "404" not in e], page_factory.errors
