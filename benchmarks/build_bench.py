@@ -28,8 +28,8 @@ def paragraph(rng: random.Random, words: int = 90) -> str:
 
 
 def topic(rng: random.Random, index: int, slugs: list[str], per_block: int) -> str:
-    prereqs = "".join(f'  - title: "Topic {j}"\n    url: "/topics/{slugs[j]}/"\n'
-                      for j in sorted({rng.randrange(index) for _ in range(2)}) if index)
+    earlier = sorted({rng.randrange(index) for _ in range(2)}) if index else []
+    prereqs = "".join(f'  - title: "Topic {j}"\n    url: "/topics/{slugs[j]}/"\n' for j in earlier)
     body = [f"## Section {s}\n\n{paragraph(rng)} {{% cite \"work{rng.randrange(50)}\" %}} with "
             f"$x_{s}^2 + y = {s}$ inline.{{% sidenote \"A note with *emphasis* and $\\\\alpha_{s}$.\" %}}\n\n"
             f"{paragraph(rng)}\n\n$$\n\\sum_{{i=1}}^{{{s + 2}}} i^2\n$$\n\n```python\nx = {s}\n```\n"

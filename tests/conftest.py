@@ -1,101 +1,26 @@
-"""Shared helpers: write a small course folder, build it through the real CLI.
+"""Shared test helpers and fixtures for the CLI tests.
 
-Every test course is a dict of relative paths → text (or bytes, written
-verbatim so BOMs, CRLF and invalid UTF-8 survive). ``run_build`` runs
-``python -m coursebuild build DIR --out OUT --no-search …`` in a subprocess
-and returns ``(exit code, stdout, stderr)``; it also fails the test whenever
-a Python traceback or an "internal error" line appears, since no input may
-ever produce one.
+The helpers live in ``course_helpers.py`` (import them from there: several
+``conftest.py`` files exist under tests/, so ``from conftest import …`` is
+ambiguous once the browser tests are collected too):
+
+* ``write_course(root, {relative path: text or bytes})`` writes a course folder;
+* ``run_build(course, out=None, *args)`` runs ``python -m coursebuild build
+  COURSE --out OUT --no-search ARGS`` and returns ``(exit code, stdout, stderr)``
+  (a ``Run`` tuple with ``.diagnostics``, ``.problems()`` and ``.summary``),
+  failing the test if the output holds a Python traceback;
+* ``run_cli(*args)``, ``topic(title, order, body, **front_matter)``, ``snapshot(folder)``.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
-from typing import Mapping, NamedTuple
 
 import pytest
 
-SUMMARY_RE = re.compile(r"^(built \d+ pages? in [\d.]+ s|build failed, previous output left unchanged"
-                        r"(?: \(--strict: warnings count as errors\))?|build not started), "
-                        r"\d+ errors?, \d+ warnings?$")
+from course_helpers import Run, run_build, run_cli, snapshot, topic, write_course
 
-
-class Run(NamedTuple):
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def lines(self) -> list[str]:
-        """Every non-empty output line, stdout then stderr."""
-        return [ln for ln in (self.stdout + "\n" + self.stderr).splitlines() if ln.strip()]
-
-    @property
-    def diagnostics(self) -> list[str]:
-        """The diagnostic lines (everything but the summary line)."""
-        return [ln for ln in self.lines if not SUMMARY_RE.match(ln)]
-
-    @property
-    def summary(self) -> str:
-        found = [ln for ln in self.lines if SUMMARY_RE.match(ln)]
-        assert len(found) == 1, f"expected exactly one summary line in:\n{self.stderr}"
-        return found[0]
-
-    def problems(self) -> list[str]:
-        """Errors and warnings only (info lines dropped)."""
-        return [ln for ln in self.diagnostics if ": error: " in ln or ": warning: " in ln]
-
-
-def write_course(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    """Write ``files`` (relative path → text or bytes) under ``root``; return ``root``.
-
-    Text is dedented, so tests can indent triple-quoted page sources.
-    """
-    root.mkdir(parents=True, exist_ok=True)
-    for rel, content in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8", newline="")
-    return root
-
-
-def run_cli(*args: str | os.PathLike[str], cwd: Path | None = None, timeout: float = 120) -> Run:
-    """``python -m coursebuild ARGS``; never a traceback, whatever the input."""
-    env = {k: v for k, v in os.environ.items() if k != "COURSEBUILD_DEBUG"}
-    done = subprocess.run([sys.executable, "-m", "coursebuild", *map(str, args)], capture_output=True,
-                          text=True, timeout=timeout, cwd=cwd, env=env)
-    both = done.stdout + done.stderr
-    assert "Traceback" not in both, both
-    assert "internal error" not in both, both
-    return Run(done.returncode, done.stdout, done.stderr)
-
-
-def run_build(course: Path, out: Path | None = None, *extra: str) -> Run:
-    """Build ``course`` into ``out`` (default: a ``_out`` folder beside it) with ``--no-search``."""
-    out = out if out is not None else course.parent / f"{course.name}_out"
-    return run_cli("build", course, "--out", out, "--no-search", *extra)
-
-
-def topic(title: str, order: int, body: str = "", description: str | None = None, **more: str) -> str:
-    """A topic file: front matter (title, description, order and raw extra YAML lines) and body."""
-    lines = ["---", f'title: "{title}"', f'description: "{description or "About " + title}"',
-             f"order: {order}"]
-    lines += [f"{key}: {value}" for key, value in more.items()]
-    lines += ["---", ""]
-    return "\n".join(lines) + textwrap.dedent(body).lstrip("\n")
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` (relative POSIX path → bytes)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+__all__ = ["Run", "run_build", "run_cli", "snapshot", "topic", "write_course"]
 
 
 @pytest.fixture

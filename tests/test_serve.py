@@ -329,6 +329,19 @@ def test_error_overlay_then_fix(served: Served, broken: str, needle: str) -> Non
     wait_for(lambda: "is fixed" in served.text("/topics/first/"), what="the fixed page")
 
 
+def test_a_templates_folder_made_while_serving_is_watched(served: Served) -> None:
+    from coursebuild.assets import theme_dir
+
+    original = (theme_dir() / "templates" / "topic.html").read_text("utf-8")
+    override = served.course / "templates" / "topic.html"
+    override.parent.mkdir()
+    time.sleep(0.3)  # the watcher re-aims at the new folder
+    for n in range(2):  # the second edit is seen inside the new folder
+        marked = original.replace("{% block content %}", f"{{% block content %}}<!-- mark-{n} -->")
+        override.write_text(marked)
+        wait_for(lambda: f"<!-- mark-{n} -->" in served.text("/topics/second/"), what=f"template edit {n}")
+
+
 def test_events_stream_reload_css_and_errors(served: Served) -> None:
     conn = http.client.HTTPConnection(served.host, served.port, timeout=EDIT_TIMEOUT)
     conn.request("GET", "/__coursebuild/events")
@@ -397,8 +410,8 @@ def test_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = subprocess.run([sys.executable, "-m", "coursebuild", "serve", str(course), "--port", str(port)],
-                              capture_output=True, text=True, timeout=60)
+        command = [sys.executable, "-m", "coursebuild", "serve", str(course), "--port", str(port)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert f"port {port} is already in use" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout

@@ -106,7 +106,13 @@ def _read(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             vline, vcol = doc.where((key,))
             diags.append(error(CONFIG_FILE, vline, vcol, "config-type",
-                               f"'{key}' must be a {expected.__name__}, not {type(value).__name__}"))
+                               f"'{key}' must be {'an' if expected is int else 'a'} {expected.__name__}, "
+                               f"not {type(value).__name__}"))
+            continue
+        if key == "citation_style" and value not in CITATION_STYLES:
+            vline, vcol = doc.where((key,))
+            diags.append(error(CONFIG_FILE, vline, vcol, "config-value",
+                               f"citation_style must be one of {', '.join(CITATION_STYLES)}"))
             continue
         values[key] = value
     return values, diags

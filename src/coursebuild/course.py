@@ -76,22 +76,28 @@ class Course:
     topics: list[Page] = field(default_factory=list)
     """Every published topic in learning-path order."""
     by_slug: dict[str, Page] = field(default_factory=dict)
+    memo: dict[str, object] = field(default_factory=dict)
+    """Derived data computed once per build (prerequisite edges, …)."""
 
     def __post_init__(self) -> None:
         self.topics = [t for bp in self.path for t in bp.topics]
         self.by_slug = {t.slug: t for t in self.topics}
 
     def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
-        index = self.topics.index(page)
+        index = self._position()[page.slug]
         prev = self.topics[index - 1] if index > 0 else None
         nxt = self.topics[index + 1] if index + 1 < len(self.topics) else None
         return prev, nxt
 
     def block_of(self, page: Page) -> BlockPath | None:
-        for bp in self.path:
-            if page in bp.topics:
-                return bp
-        return None
+        if "block_of" not in self.memo:
+            self.memo["block_of"] = {t.slug: bp for bp in self.path for t in bp.topics}
+        return self.memo["block_of"].get(page.slug)  # type: ignore[attr-defined,no-any-return]
+
+    def _position(self) -> dict[str, int]:
+        if "position" not in self.memo:
+            self.memo["position"] = {t.slug: i for i, t in enumerate(self.topics)}
+        return self.memo["position"]  # type: ignore[return-value]
 
     def topic_for_url(self, url: str) -> Page | None:
         """The topic a root-relative URL such as ``/topics/x/`` points at."""

@@ -18,6 +18,9 @@ class Prerequisite:
     line: int
     """Line of the ``url`` value in the source file (for diagnostics)."""
     col: int
+    title_line: int = 0
+    """Line and column of the ``title`` value."""
+    title_col: int = 0
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,9 @@ class GlossaryEntry:
     definition: str
     line: int
     col: int
+    term_line: int = 0
+    """Line and column of the ``term`` value."""
+    term_col: int = 0
 
 
 @dataclass(frozen=True)
@@ -179,5 +185,6 @@ def _pairs(data: dict[str, Any], key: str, names: tuple[str, str], at: Any, err:
                     f"{did_you_mean(str(extra), names)}")
         if ok:
             line, col = at(key, index, names[1])
-            out.append(kind(item[names[0]].strip(), item[names[1]].strip(), line, col))
+            out.append(kind(item[names[0]].strip(), item[names[1]].strip(), line, col,
+                            *at(key, index, names[0])))
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostic, Severity
@@ -20,6 +21,13 @@ EXTERNAL = ("http:", "https:", "mailto:", "tel:", "data:", "javascript:", "ftp:"
 
 def ids_in(html: str) -> set[str]:
     return set(ID_RE.findall(html))
+
+
+@lru_cache(maxsize=16384)
+def ids_in_page(html: bytes) -> frozenset[str]:
+    """Ids of a rendered output page. Cached: serve reuses unchanged page bytes
+    between rebuilds, and a bytes object keeps its hash, so a hit costs nothing."""
+    return frozenset(ID_RE.findall(html.decode("utf-8")))
 
 
 def resolve(url: str, page_url: str) -> tuple[str, str] | None:

@@ -3,9 +3,9 @@
 Drawn at build time, so the site needs no client-side library.  Blocks are
 bands stacked top to bottom; each holds its topics left to right on a fixed
 five-column grid, wrapping onto further rows.  The grid leaves vertical
-gutters between columns: edges that skip rows run down a gutter, and every
-sideways run happens on its own track in the channel between two rows, so
-edges never cross a node.  Colours come only from CSS custom properties with
+gutters between columns: edges that skip rows run down a gutter, and sideways
+runs get separate tracks in the channel between two rows, so edges never
+cross a node.  Colours come only from CSS custom properties with
 fallbacks that work in light and dark mode.
 """
 
@@ -291,6 +291,12 @@ def _assign_ports(edges: list[_Edge]) -> None:
             continue
         to_dst = edge.dst.cx if edge.via is None else edge.via
         to_src = edge.src.cx if edge.via is None else edge.via
+        if edge.kind == "arc":
+            # Arc ends go beyond the vertical edges' ends, on the side the arc
+            # heads for; longer arcs take the outer ends, so arcs nest.
+            span, right = abs(edge.dst.cx - edge.src.cx), edge.dst.cx > edge.src.cx
+            outer, inner = 2 * VIEW_W - span, span - VIEW_W
+            to_dst, to_src = (outer, inner) if right else (inner, outer)
         sides[edge.src.number, "bottom" if edge.kind == "down" else "top"].append(
             (to_dst, index, edge, True))
         sides[edge.dst.number, "bottom" if edge.kind == "up" else "top"].append(
@@ -377,7 +383,7 @@ def _path(edge: _Edge) -> str:
         return f"M{_num(x1)},{y} C{_num(x1 + bend)},{y} {_num(x2 - bend)},{y} {_num(x2)},{y}"
     if edge.kind == "arc":
         # Wider spans rise higher, so arcs nest instead of overlapping.
-        top = _num(src.y - min(ROW_GAP * 0.5, 12 + 5 * abs(dst.col - src.col)) / 0.75)
+        top = _num(src.y - min(ROW_GAP * 0.45, 4 + 4 * abs(dst.col - src.col)) / 0.75)
         return (f"M{_num(edge.start)},{_num(src.y)} C{_num(edge.start)},{top} "
                 f"{_num(edge.end)},{top} {_num(edge.end)},{_num(dst.y)}")
     parts: list[str] = []
@@ -431,13 +437,13 @@ def _band_svg(band: _Band) -> list[str]:
     """A block's group: its label, then its nodes in learning-path order."""
     block = band.block
     room = VIEW_W - 2 * (MARGIN + BAND_PAD_X)
-    label = block.title.strip() or block.slug
+    name = label = block.title.strip() or block.slug
     if _text_width(label, LABEL_FONT) > room:
         label = _ellipsize(label, room, LABEL_FONT)
     return [
         f'<g class="map-block" data-block="{_esc(block.slug)}" role="group" '
-        f'aria-label="{_esc(block.title.strip() or block.slug)}">',
-        f'<text class="map-block-label" x="{MARGIN + BAND_PAD_X}" y="{_num(band.top + 28)}" '
+        f'aria-label="{_esc(name)}">',
+        f'<text class="map-block-label" x="{MARGIN + BAND_PAD_X}" y="{_num(band.top + 25)}" '
         f'font-size="{LABEL_FONT}" fill="currentColor" aria-hidden="true">{_esc(label)}</text>',
         *map(_node_svg, band.nodes),
         "</g>",

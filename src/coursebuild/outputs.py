@@ -80,8 +80,8 @@ def render_pages(data: SiteData, env: jinja2.Environment, templates_fp: str,
     emit("404.html", "404.html", "404", "Page not found", "This page does not exist.", "/404.html")
     urls = ["/"] + [t.url for t in course.topics] + [p.url for p in course.pages] + \
         [f"/{name}/" for name in SPECIAL_PAGES if name != "search"]
-    absolute = [(site["site_url"] + course.config.base_url.rstrip("/") + u) if site["site_url"] else u
-                for u in urls]
+    # Without site_url the sitemap can only hold paths, but they still need the base URL.
+    absolute = [site["site_url"] + course.config.base_url.rstrip("/") + u for u in urls]
     emit("sitemap.xml", "sitemap.xml", "sitemap", "Sitemap", "", "/sitemap.xml", sitemap_urls=absolute)
     if cache is not None:
         for stale in set(cache.entries) - set(out):
@@ -90,8 +90,21 @@ def render_pages(data: SiteData, env: jinja2.Environment, templates_fp: str,
 
 
 def _fingerprint(value: object) -> str:
-    raw = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    raw = json.dumps(_light(value), sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _light(value: object) -> object:
+    """Stand-in for large strings (page bodies): str objects cache their hash, so
+    fingerprinting an unchanged body costs nothing. The page cache lives in one
+    process, where ``hash`` is stable."""
+    if isinstance(value, str) and len(value) > 1024:
+        return f"#{hash(value)}:{len(value)}"
+    if isinstance(value, dict):
+        return {k: _light(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_light(v) for v in value]
+    return value
 
 
 def templates_fingerprint(course_dir: Path, theme_dir: Path) -> str:

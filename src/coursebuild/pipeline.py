@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import assets, course as course_mod, links, structure
 from .bibliography import Bibliography, load_bibliography
 from .config import CourseConfig, load_config
@@ -74,6 +76,7 @@ class Builder:
         folder = self.course_dir / CACHE_DIR if options.disk_cache else None
         self.cache = RenderCache(folder)
         self.page_cache = PageCache()
+        self._env: tuple[str, jinja2.Environment] | None = None
         self.writer = IncrementalWriter(options.out_dir) if options.incremental else None
         self._pages: dict[Path, tuple[tuple[int, int], course_mod.Page | None, list[Diagnostic]]] = {}
 
@@ -137,12 +140,16 @@ class Builder:
 
         theme = assets.theme_dir()
         files = asset_files(self.course_dir, theme, course.topics)
-        data = SiteData(course, bodies, glossary, bib, _build_id(everything, config))
-        outputs, result.templated = render_pages(data, environment(self.course_dir, theme),
-                                                 templates_fingerprint(self.course_dir, theme),
-                                                 self.page_cache)
+        # serve sends no-store and swaps stylesheets itself: a fixed id there keeps a
+        # CSS edit from re-rendering every page.
+        build_id = "serve" if opts.incremental else _assets_id(files, config)
+        data = SiteData(course, bodies, glossary, bib, build_id)
+        templates_fp = templates_fingerprint(self.course_dir, theme)
+        if self._env is None or self._env[0] != templates_fp:  # reuse compiled templates
+            self._env = (templates_fp, environment(self.course_dir, theme))
+        outputs, result.templated = render_pages(data, self._env[1], templates_fp, self.page_cache)
         result.diagnostics += _check_all_links(course, everything, bodies, set(files) | set(outputs),
-                                               opts.strict)
+                                               opts.strict, outputs)
         result.pages = sum(1 for p in outputs if p.endswith(".html"))
         result.outputs = outputs
         if _failed(result, opts.strict):
@@ -188,14 +195,18 @@ def _uncited(bib: Bibliography, bodies: dict) -> list[Diagnostic]:
     if not unused:
         return []
     shown = ", ".join(unused[:8]) + (f" and {len(unused) - 8} more" if len(unused) > 8 else "")
-    return [info(bib.path, 0, 0, "bib-uncited", f"{len(unused)} entries are not cited by any page: {shown}")]
+    are = "entry is" if len(unused) == 1 else "entries are"
+    return [info(bib.path, 0, 0, "bib-uncited", f"{len(unused)} {are} not cited by any page: {shown}")]
 
 
 def _check_all_links(course: course_mod.Course, pages: list[course_mod.Page], bodies: dict,
-                     files: set[str], strict: bool) -> list[Diagnostic]:
-    anchors = {page.output: links.ids_in(bodies[page.rel].html + bodies[page.rel].references_html)
-               for page in pages}
+                     files: set[str], strict: bool, outputs: dict[str, bytes] | None = None
+                     ) -> list[Diagnostic]:
+    anchors = {page.output: set(bodies[page.rel].ids) for page in pages}
     anchors["glossary/index.html"] = {item.term.anchor for item in _glossary_items(course)}
+    for path, html in (outputs or {}).items():  # ids the templates add: #main, #page-title, …
+        if path.endswith(".html"):
+            anchors[path] = anchors.get(path, set()) | links.ids_in_page(html)
     diags: list[Diagnostic] = []
     for page in pages:
         diags += links.check_links(page.rel, page.url, bodies[page.rel].links, files, anchors, strict)
@@ -207,6 +218,16 @@ def _glossary_items(course: course_mod.Course):  # type: ignore[no-untyped-def]
     return items.values()
 
 
-def _build_id(pages: list[course_mod.Page], config: CourseConfig) -> str:
-    raw = "|".join(p.digest for p in pages) + repr(config)
-    return hashlib.blake2b(raw.encode(), digest_size=6).hexdigest()
+def _assets_id(files: dict, config: CourseConfig) -> str:
+    """Changes when a stylesheet, script or setting changes (cache-busting ``?v=``), and
+    not when a page's text does, so an edit re-renders only the pages it affects."""
+    digest = hashlib.blake2b(repr(config).encode(), digest_size=6)
+    for rel in sorted(files):
+        if rel.endswith((".css", ".js")):
+            content = files[rel]
+            if isinstance(content, Path):
+                stat = content.stat()
+                digest.update(f"{rel}|{stat.st_mtime_ns}|{stat.st_size}".encode())
+            else:
+                digest.update(rel.encode() + content)
+    return digest.hexdigest()

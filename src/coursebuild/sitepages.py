@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from collections import defaultdict
 from typing import Any
 
+from .mapgraph import MapBlock, MapTopic, render_map
 from .site import SiteData
 from .structure import prerequisite_edges
 
@@ -66,10 +68,14 @@ def map_blocks(data: SiteData) -> list[dict[str, Any]]:
 
 
 def map_svg(data: SiteData) -> str:
-    from .mapgraph import MapBlock, MapTopic, render_map
-
     edges = prerequisite_edges(data.course)
-    blocks = [MapBlock(bp.title, bp.slug, tuple(
+    blocks = tuple(MapBlock(bp.title, bp.slug, tuple(
         MapTopic(t.slug, t.meta.title, t.url, tuple(edges.get(t.slug, []))) for t in bp.topics))
-        for bp in data.course.path]
+        for bp in data.course.path)
+    return _cached_map(blocks)
+
+
+@lru_cache(maxsize=4)
+def _cached_map(blocks: tuple[MapBlock, ...]) -> str:
+    """The map depends only on titles, URLs and edges: serve redraws it only when they change."""
     return render_map(blocks)

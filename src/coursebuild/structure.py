@@ -45,8 +45,9 @@ def check_order(course: Course) -> list[Diagnostic]:
         for order in sorted(seen):
             if order != expected:
                 page = seen[order]
+                jump = f"jumps from {expected - 1} to {order}" if expected > 1 else f"starts at {order}, not 1,"
                 diags.append(warning(page.rel, page.meta.order_line, 0, "order-gap",
-                                     f"order jumps from {expected - 1} to {order} in block '{bp.title}'"))
+                                     f"order {jump} in block '{bp.title}'"))
             expected = order + 1
     return diags
 
@@ -64,7 +65,7 @@ def check_prerequisites(course: Course) -> list[Diagnostic]:
                                    f"{did_you_mean(slug, position)}"))
                 continue
             if target.meta.title != prereq.title:
-                diags.append(warning(topic.rel, prereq.line - 1, 0, "prerequisite-title",
+                diags.append(warning(topic.rel, prereq.title_line, prereq.title_col, "prerequisite-title",
                                      f"prerequisite title '{prereq.title}' differs from the topic's title "
                                      f"'{target.meta.title}'"))
             if target is topic:
@@ -77,20 +78,26 @@ def check_prerequisites(course: Course) -> list[Diagnostic]:
 
 
 def prerequisite_edges(course: Course) -> dict[str, list[str]]:
-    """slug → slugs of its (existing) prerequisites."""
+    """slug → slugs of its (existing) prerequisites (computed once per course)."""
+    if "edges" in course.memo:
+        return course.memo["edges"]  # type: ignore[return-value]
     edges: dict[str, list[str]] = {}
     for topic in course.topics:
         targets = [course.topic_for_url(p.url) for p in topic.meta.prerequisites]
         edges[topic.slug] = [t.slug for t in targets if t is not None]
+    course.memo["edges"] = edges
     return edges
 
 
 def leads_to(course: Course) -> dict[str, list[Page]]:
     """slug → topics that list it as a prerequisite, in learning-path order."""
+    if "leads" in course.memo:
+        return course.memo["leads"]  # type: ignore[return-value]
     out: dict[str, list[Page]] = defaultdict(list)
     for slug, targets in prerequisite_edges(course).items():
         for target in targets:
             out[target].append(course.by_slug[slug])
+    course.memo["leads"] = out
     return out
 
 
@@ -141,7 +148,7 @@ def collect_glossary(course: Course) -> tuple[dict[str, GlossaryItem], list[Diag
             key = entry.term.casefold()
             if key in items:
                 first = items[key].page
-                diags.append(warning(topic.rel, entry.line, entry.col, "glossary-duplicate",
+                diags.append(warning(topic.rel, entry.term_line, entry.term_col, "glossary-duplicate",
                                      f"glossary term '{entry.term}' is already defined in {first.rel}"))
                 continue
             term = GlossaryTerm(entry.term, anchor_for(entry.term), entry.definition)

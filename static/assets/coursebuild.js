@@ -99,7 +99,7 @@
     if (backdrop) backdrop.hidden = !open;
     if (open) {
       var target = $('a[aria-current="page"]', sidebar) || $("a", sidebar);
-      if (target) setTimeout(function () { target.focus(); }, 30);
+      if (target) target.focus();
     } else if (restoreFocus) {
       menuButton.focus();
     }
@@ -112,9 +112,10 @@
     });
     // Keep the current topic in view inside a long sidebar.
     var current = $('.nav-topic > a[aria-current="page"]', sidebar);
-    if (current && sidebar.scrollHeight > sidebar.clientHeight) {
-      var offset = current.getBoundingClientRect().top - sidebar.getBoundingClientRect().top;
-      sidebar.scrollTop = Math.max(0, offset - sidebar.clientHeight / 4);
+    if (current && !drawerMQ.matches) {
+      var cr = current.getBoundingClientRect();
+      var sr0 = sidebar.getBoundingClientRect();
+      if (cr.bottom > sr0.bottom - 24) sidebar.scrollTop = cr.top - sr0.top - sidebar.clientHeight / 4;
     }
   }
   onChange(drawerMQ, function () { if (!drawerMQ.matches && navOpen()) setNav(false); });
@@ -245,7 +246,7 @@
       box.appendChild(el("p", "popover-term", term));
       box.appendChild(el("p", "popover-body", definition));
       var more = el("a", "popover-more", "Glossary entry");
-      more.href = a.href;
+      more.href = a.getAttribute("href");
       box.appendChild(more);
     }
     box.appendChild(close);
@@ -460,7 +461,7 @@
       var section = span.closest(".path-block");
       var cards = section ? $$(".topic-card", section) : [];
       var count = cards.filter(function (c) { return finished.has(c.dataset.slug); }).length;
-      span.textContent = count ? count + " of " + cards.length + " finished" : "";
+      span.textContent = count ? " " + count + " of " + cards.length + " finished" : "";
     });
     $$("[data-progress-panel]").forEach(function (panel) {
       panel.hidden = done === 0 && !panel.closest(".index-page");
@@ -580,6 +581,9 @@
     return pagefind;
   }
 
+  // Heading permalinks ("#") end up in Pagefind's section titles.
+  function cleanTitle(t) { return String(t).replace(/\s*#\s*$/, ""); }
+
   function resultItem(d) {
     var li = el("li", "search-result");
     var main = el("a", "search-result-main");
@@ -589,14 +593,17 @@
     excerpt.innerHTML = d.excerpt || "";
     main.appendChild(excerpt);
     li.appendChild(main);
-    var subs = (d.sub_results || []).filter(function (s) { return s.url !== d.url && s.title; }).slice(0, 3);
+    var title = (d.meta && d.meta.title) || "";
+    var subs = (d.sub_results || []).filter(function (s) {
+      return s.url !== d.url && s.title && cleanTitle(s.title) !== title;
+    }).slice(0, 3);
     if (subs.length) {
       var ul = el("ul", "search-result-subs");
       subs.forEach(function (s) {
         var item = el("li");
         var a = el("a", "search-result-sub");
         a.href = s.url;
-        a.appendChild(el("span", "search-result-title", s.title));
+        a.appendChild(el("span", "search-result-title", cleanTitle(s.title)));
         var ex = el("span", "search-result-excerpt");
         ex.innerHTML = s.excerpt || "";
         a.appendChild(ex);
@@ -702,6 +709,10 @@
     dialogSearch.input.select();
   }
   if (dialog) {
+    // A search field eats the first Escape (it clears itself): close on any Escape.
+    dialog.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { e.preventDefault(); dialog.close(); }
+    });
     dialog.addEventListener("click", function (e) {
       if (e.target === dialog || e.target.closest("[data-search-close]")) dialog.close();
       else if (e.target.closest(".search-results a")) dialog.close();

@@ -52,7 +52,8 @@ COURSE = {
     "content/index.md": "---\ntitle: Home\n---\n\nWelcome.\n",
     "content/topics/basics/_block.yml": 'title: "Basics"\norder: 1\n',
     FIRST: first_topic('The original closing line {% cite "knuth1984literate" %}.'),
-    "content/topics/basics/second/index.md": '---\ntitle: "Second"\ndescription: "Next."\norder: 2\n---\n\nMore.\n',
+    "content/topics/basics/second/index.md":
+        '---\ntitle: "Second"\ndescription: "Next."\norder: 2\n---\n\nMore.\n',
 }
 
 
@@ -97,7 +98,8 @@ def wait_connected(url: str, clients: int = 1) -> None:
         time.sleep(0.05)
 
 
-def test_edit_reloads_keeps_scroll_and_errors_show_an_overlay(served, browser) -> None:  # type: ignore[no-untyped-def]
+def test_edit_reloads_keeps_scroll_and_errors_show_an_overlay(  # type: ignore[no-untyped-def]
+        served, browser) -> None:
     url, course = served
     source = course / FIRST
     page = browser.new_page(viewport={"width": 1200, "height": 700})
@@ -117,8 +119,8 @@ def test_edit_reloads_keeps_scroll_and_errors_show_an_overlay(served, browser) -
     source.write_text(first_topic('Broken {% cite "no-such-key" %}.'))
     overlay = page.locator("#coursebuild-overlay")
     overlay.wait_for(state="visible", timeout=TIMEOUT_MS)
-    assert "no-such-key" in overlay.inner_text()
-    assert f"{FIRST}:" in overlay.inner_text()
+    text = page.get_by_role("alert", name="Build errors").inner_text()  # inside the overlay's shadow root
+    assert "no-such-key" in text and f"{FIRST}:" in text
     assert page.evaluate("window.__beforeBreak") is True, "errors must not reload the page"
 
     page.get_by_role("button", name="Dismiss").click()
@@ -133,7 +135,8 @@ def test_edit_reloads_keeps_scroll_and_errors_show_an_overlay(served, browser) -
     page.close()
 
 
-def test_stylesheet_edit_swaps_css_without_reloading(served, browser) -> None:  # type: ignore[no-untyped-def]
+def test_stylesheet_edit_swaps_css_without_reloading(  # type: ignore[no-untyped-def]
+        served, browser) -> None:
     url, course = served
     css = course / "static" / "assets" / "coursebuild.css"
     css.parent.mkdir(parents=True)

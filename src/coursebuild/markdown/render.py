@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ..bibliography import Bibliography
 
 HTML_URL_RE = re.compile(r"""\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+ID_RE = re.compile(r"""\sid\s*=\s*["']([^"']+)["']""")
 WORD_RE = re.compile(r"[\w'’-]+")
 TAG_RE = re.compile(r"<[^>]+>")
 
@@ -65,6 +66,8 @@ class RenderedBody:
     glossary_used: tuple[str, ...]
     words: int
     diagnostics: tuple[Diagnostic, ...]
+    ids: frozenset[str] = frozenset()
+    """Every element id in the body and References (targets for ``#anchor`` links)."""
 
 
 @lru_cache(maxsize=1)
@@ -101,9 +104,10 @@ def render_body(path: str, body: str, body_line: int, bibliography: "Bibliograph
     env: dict = {"cb": state}
     tokens = md.parse(body, env)
     html = md.renderer.render(tokens, md.options, env)
+    references = references_html(state)
     return RenderedBody(
         html=html,
-        references_html=references_html(state),
+        references_html=references,
         headings=tuple(_headings(tokens)),
         links=tuple(_links(tokens, state)),
         cited=tuple(state.cited),
@@ -111,6 +115,7 @@ def render_body(path: str, body: str, body_line: int, bibliography: "Bibliograph
         glossary_used=tuple(state.glossary_used),
         words=len(WORD_RE.findall(TAG_RE.sub(" ", html))),
         diagnostics=tuple(state.diagnostics),
+        ids=frozenset(ID_RE.findall(html + references)),
     )
 
 

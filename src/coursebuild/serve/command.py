@@ -12,8 +12,10 @@ import webbrowser
 from pathlib import Path
 from types import FrameType
 
+from ..cli import report
 from ..config import load_config
-from ..pipeline import BuildOptions, BuildResult
+from ..diagnostics import Severity
+from ..pipeline import BuildOptions
 from ..write import OutputRefused, check_output_dir
 from .scheduler import RebuildScheduler
 from .server import PreviewServer
@@ -25,8 +27,12 @@ FATAL_RULES = ("output", "assets")
 """Usage errors that no edit of the course can fix while serving."""
 
 
-class _Stop(Exception):
-    """Raised in the main thread by SIGTERM, handled like Ctrl-C."""
+class _Stop(BaseException):
+    """Raised in the main thread by SIGTERM, handled like Ctrl-C.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception``
+    in the pipeline mistakes it for a failure of the page being rendered.
+    """
 
 
 def run_serve(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
@@ -43,20 +49,21 @@ def run_serve(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
         return _usage_error(f"--port must be between 0 and 65535, not {args.port}")
     scheduler = RebuildScheduler(session.rebuild)
     watcher = CourseWatcher(course_dir, out_dir, scheduler.request, args.base_url)
-    previous = signal.signal(signal.SIGTERM, _raise_stop)
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGTERM, _raise_stop)
     try:
         return _serve(args, course_dir, session, server, scheduler, watcher)
     except (KeyboardInterrupt, _Stop):
         return EXIT_OK
     finally:
         _shut_down(session, server, scheduler, watcher)
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            if handler is not None:  # None: installed outside Python, cannot be restored
+                signal.signal(sig, handler)
 
 
 def _serve(args: argparse.Namespace, course_dir: Path, session: ServeSession, server: PreviewServer,
            scheduler: RebuildScheduler, watcher: CourseWatcher) -> int:
-    from ..cli import report
-
     watcher.start()  # before the first build, so an edit made during it is not lost
     result = session.initial_build()
     report(result, quiet=True)
@@ -73,10 +80,10 @@ def _serve(args: argparse.Namespace, course_dir: Path, session: ServeSession, se
 
 
 def _options(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> BuildOptions:
-    fields = BuildOptions.__dataclass_fields__
-    extra = {"incremental": True} if "incremental" in fields else {}
+    # Incremental: files are replaced one by one, so rebuilds are fast; the
+    # session's lock keeps requests from seeing a half-updated folder.
     return BuildOptions(course_dir, out_dir, base_url=args.base_url, search=True, disk_cache=True,
-                        **extra)
+                        incremental=True)
 
 
 def _check_arguments(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> str:
@@ -112,6 +119,7 @@ def _shut_down(session: ServeSession, server: PreviewServer, scheduler: RebuildS
                watcher: CourseWatcher) -> None:
     # Ctrl-C pressed again while we tidy up must not print a traceback either.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     watcher.stop()
     scheduler.stop()
     session.broker.close()
@@ -147,4 +155,6 @@ def _warn_if_public(host: str) -> None:
 
 def _title(course_dir: Path, base_url: str | None) -> str:
     config, diags = load_config(course_dir, base_url)
-    return config.title if not any(d.severity.value == "error" for d in diags) else course_dir.resolve().name
+    if any(d.severity is Severity.ERROR for d in diags):
+        return course_dir.resolve().name
+    return config.title

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import html
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
-
-_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
-
 
 @lru_cache(maxsize=1)
 def client_script() -> str:
@@ -27,12 +23,10 @@ def script_tag(endpoint: str, build: str) -> bytes:
 def inject(page: bytes, endpoint: str, build: str) -> bytes:
     """``page`` with the script just before its last ``</body>`` (or at the end)."""
     tag = script_tag(endpoint, build)
-    last = None
-    for last in _BODY_END.finditer(page):
-        pass
-    if last is None:
+    end = page.lower().rfind(b"</body")
+    if end < 0:
         return page + tag
-    return page[:last.start()] + tag + page[last.start():]
+    return page[:end] + tag + page[end:]
 
 
 def error_page(errors: Sequence[dict[str, Any]], endpoint: str, build: str) -> bytes:

@@ -53,9 +53,9 @@
   }
 
   var overlayStyle =
-    ":host{all:initial}" +
-    ".panel{position:fixed;top:0;left:0;right:0;z-index:2147483647;max-height:60vh;" +
-    "overflow:auto;box-sizing:border-box;padding:16px 20px;background:#1b1b1f;color:#f4f4f5;" +
+    // The host itself is the fixed box, so it has a size (tests and tools see it).
+    ":host{all:initial;display:block;position:fixed;top:0;left:0;right:0;z-index:2147483647}" +
+    ".panel{max-height:60vh;overflow:auto;box-sizing:border-box;padding:16px 20px;background:#1b1b1f;color:#f4f4f5;" +
     "border-bottom:4px solid #e5484d;box-shadow:0 4px 24px rgba(0,0,0,.4);" +
     "font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif}" +
     ".head{display:flex;align-items:center;gap:12px;margin:0 0 8px}" +

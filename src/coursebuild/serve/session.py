@@ -93,7 +93,7 @@ class ServeSession:
             was_ok, self.ok, self.errors = self.ok, True, []
             self.ever_built = True
             self._read_base_url()
-            event = "reload" if not was_ok else classify(getattr(result, "changed", None))
+            event = "reload" if not was_ok else classify(result.changed)
             if event is not None:
                 self._generation += 1
             return event
@@ -115,10 +115,8 @@ class ServeSession:
         print(summary_line(result, sources), file=self.log, flush=True)
 
 
-def classify(changed: list[str] | None) -> str | None:
+def classify(changed: list[str]) -> str | None:
     """``css`` when only stylesheets changed, None when nothing did, else ``reload``."""
-    if changed is None:
-        return "reload"  # a builder that does not say what changed: play safe
     if not changed:
         return None
     return "css" if all(path.endswith(".css") for path in changed) else "reload"
@@ -131,9 +129,7 @@ def summary_line(result: BuildResult, sources: Iterable[str]) -> str:
     if not result.written:
         errors = result.errors
         return f"build failed in {ms} ms: {_noun(errors, 'error')}, the served site is unchanged{cause}"
-    changed = getattr(result, "changed", None)
-    if changed is None:
-        return f"rebuilt in {ms} ms: {_noun(result.pages, 'page')}{cause}"
+    changed = result.changed
     pages = sum(1 for path in changed if path.endswith(".html"))
     parts = [_noun(pages, "page")] if pages else []
     if len(changed) > pages:

@@ -11,6 +11,7 @@ course lives in a repository, as the real one does.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 from pathlib import Path
@@ -120,7 +121,7 @@ class CourseWatcher:
         config, _ = load_config(self.course_dir, self._base_url)
         course = self.course_dir
         trees = [course / config.content_dir, course / "templates", course / "static"]
-        bib = course / config.bibliography
+        bib = Path(os.path.normpath(course / config.bibliography))  # "../refs.bib" as events name it
         flat_dirs = list(dict.fromkeys([course, bib.parent]))
         flat_files = {course / CONFIG_FILE, bib, *trees}
         with self._lock:
