@@ -262,15 +262,18 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("theme")
     course = write_course(root / "course")
     out = root / "site"
-    done = subprocess.run([sys.executable, "-m", "coursebuild", "build", str(course), "--out", str(out)],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, f"build failed:\n{done.stdout}\n{done.stderr}"
+    _build(course, out)
     return out
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site: Path):
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
+def _build(course: Path, out: Path, *extra: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "coursebuild", "build", str(course), "--out", str(out), *extra],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"build failed:\n{done.stdout}\n{done.stderr}"
+
+
+def _serve(folder: Path):  # type: ignore[no-untyped-def]
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -281,9 +284,25 @@ def site_url(built_site: Path):
         server.server_close()
 
 
-# --- Browser ------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    yield from _serve(built_site)
+
 
 @pytest.fixture(scope="session")
+def prefixed_site_url(tmp_path_factory: pytest.TempPathFactory):
+    """The same course built with ``--base-url /cb/``, served from the folder above it."""
+    root = tmp_path_factory.mktemp("prefixed")
+    course = write_course(root / "course")
+    _build(course, root / "www" / "cb", "--base-url", "/cb/")
+    yield from _serve(root / "www")
+
+
+# --- Browser ------------------------------------------------------------------
+
+# Module scope: the sync API allows one Playwright per thread at a time, and other
+# browser test modules start their own.
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (make browser)")
@@ -337,8 +356,9 @@ def open_site(browser, site_url: str):
     """``open_site(width=1400, scheme="light")`` → a :class:`Session`; checked on teardown."""
     sessions: list[Session] = []
 
-    def make(width: int = 1400, height: int = 900, scheme: str = "light", touch: bool = False) -> Session:
-        session = Session(browser, site_url, width, height, scheme, touch)
+    def make(width: int = 1400, height: int = 900, scheme: str = "light", touch: bool = False,
+             base: str = "") -> Session:
+        session = Session(browser, base or site_url, width, height, scheme, touch)
         sessions.append(session)
         return session
 

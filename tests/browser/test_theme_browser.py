@@ -296,6 +296,22 @@ def test_search_page_reads_the_query(wide):
     assert "result" in page.inner_text(".search-page .search-status")
 
 
+def test_a_base_url_prefix_reaches_scripts_progress_and_search(open_site, prefixed_site_url):
+    session = open_site(1400, 900, base=prefixed_site_url + "/cb")
+    page = session.goto(TOPIC)
+    assert page.evaluate("document.documentElement.dataset.baseUrl") == "/cb/"
+    assert page.locator(".finish-toggle").is_visible()  # the script ran
+    page.click(".finish-toggle")
+    session.goto("/")
+    assert page.get_attribute("[data-resume-last] a", "href") == "/cb/topics/signals-and-noise/"
+    assert page.get_attribute("[data-resume-next] a", "href") == "/cb/topics/measuring-error/"
+    page.keyboard.press("/")
+    page.fill("#search-dialog-input", "least squares")
+    page.locator("#search-dialog .search-results a").first.wait_for(state="visible", timeout=10_000)
+    hrefs = page.eval_on_selector_all("#search-dialog .search-results a", "els => els.map(a => a.getAttribute('href'))")
+    assert hrefs and all(h.startswith("/cb/") for h in hrefs)
+
+
 # --- Phones ------------------------------------------------------------------
 
 @pytest.mark.parametrize("width", [360, 400])

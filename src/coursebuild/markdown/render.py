@@ -70,6 +70,16 @@ class RenderedBody:
     """Every element id in the body and References (targets for ``#anchor`` links)."""
 
 
+def slugify(title: str) -> str:
+    """Heading id: lowercase words joined by single hyphens, punctuation dropped.
+
+    Text a shortcode or formula left out does not leave stray hyphens behind
+    (``Results {% cite "x" %}`` → ``results``)."""
+    text = re.sub(r"[^\w\- ]", "", title.strip().lower())
+    text = re.sub(r"[\s-]*\s[\s-]*", "-", text.strip())
+    return text.strip("-") or "section"
+
+
 @lru_cache(maxsize=1)
 def create_markdown() -> MarkdownIt:
     """The one Markdown parser configuration every page uses."""
@@ -77,7 +87,7 @@ def create_markdown() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     footnote_plugin(md)
     dollarmath_plugin(md, allow_labels=False, allow_space=False, allow_digits=False, double_inline=True)
-    anchors_plugin(md, min_level=1, max_level=6, permalink=True, permalinkSymbol="#",
+    anchors_plugin(md, min_level=1, max_level=6, slug_func=slugify, permalink=True, permalinkSymbol="#",
                    permalinkBefore=False, permalinkSpace=True)
     shortcode_plugin(md)
     md.core.ruler.push("cb_glossary", mark_glossary)
