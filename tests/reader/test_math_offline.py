@@ -1,0 +1,35 @@
+"""KaTeX math renders with its own fonts from the site itself (nothing else is reachable)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def test_katex_fonts_load_from_the_site(page_factory, server) -> None:  # type: ignore[no-untyped-def]
+    page = page_factory()
+    page.goto(f"{server}/topics/math-with-katex/", wait_until="networkidle")
+    page.evaluate("document.fonts.ready")
+    loaded = page.evaluate("""() => [...document.fonts].filter(f => f.status === 'loaded')
+                                     .map(f => f.family.replace(/["']/g, ''))""")
+    assert "KaTeX_Main" in loaded and "KaTeX_Math" in loaded, loaded
+    # Display math is laid out by KaTeX's CSS: a real, non-zero box with its own scroller.
+    box = page.locator(".math-display .katex-display").first.bounding_box()
+    assert box and box["height"] > 20 and box["width"] > 50
+
+
+@pytest.mark.parametrize("width", [1400, 400])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots_for_review(page_factory, server, width: int, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    page = page_factory(width=width, scheme=scheme)
+    page.goto(f"{server}/topics/asides-and-questions/", wait_until="networkidle")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    target = ARTIFACTS / f"demo-topic-{width}-{scheme}.png"
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= width
