@@ -493,3 +493,16 @@ def test_scheduler_survives_a_failing_build(capsys: pytest.CaptureFixture[str]) 
     assert len(calls) == 2
     assert "ValueError: boom" in capsys.readouterr().err
 
+
+
+def test_search_index_follows_edits_in_the_background(served: Served) -> None:
+    site = served.course / "_site"
+    wait_for(lambda: (site / "pagefind" / "pagefind.js").is_file(), what="the first search index")
+    first = {p.name for p in (site / "pagefind").rglob("*.pf_fragment")}
+    status, headers, _ = served.request("/pagefind/pagefind.js")
+    assert status == 200 and headers["content-type"].startswith("text/javascript")
+    source = served.course / FIRST
+    source.write_text(source.read_text().replace("says hello", "says zanzibarquux"))
+    wait_for(lambda: {p.name for p in (site / "pagefind").rglob("*.pf_fragment")} != first,
+             what="the search index to be rebuilt after an edit")
+    assert (site / "pagefind" / "pagefind-entry.json").is_file()

@@ -36,3 +36,30 @@ def index_site(site_dir: Path) -> None:
     if done.returncode != 0:
         message = (done.stderr or done.stdout).strip().splitlines()
         raise SearchIndexFailed("Pagefind failed: " + (message[-1] if message else f"exit {done.returncode}"))
+
+
+def index_in_place(site_dir: Path) -> None:
+    """Re-index a live site: write the new index beside it, then swap folders.
+
+    ``serve`` runs this in the background after rebuilds, so search stays
+    current without slowing the edit-to-reload loop.
+    """
+    import os
+    import shutil
+
+    fresh = site_dir / ".pagefind-new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    command = [str(pagefind_executable()), "--site", str(site_dir), "--output-path", str(fresh), "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexFailed(f"Pagefind could not run: {exc}") from exc
+    if done.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise SearchIndexFailed("Pagefind failed: " + (done.stderr or done.stdout).strip()[-300:])
+    old = site_dir / ".pagefind-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if (site_dir / "pagefind").exists():
+        os.rename(site_dir / "pagefind", old)
+    os.rename(fresh, site_dir / "pagefind")
+    shutil.rmtree(old, ignore_errors=True)

@@ -70,6 +70,8 @@ def _serve(args: argparse.Namespace, course_dir: Path, session: ServeSession, se
     if result.usage_error and any(d.rule in FATAL_RULES for d in result.diagnostics):
         return EXIT_USAGE
     scheduler.start()
+    if session.indexer is not None:
+        session.indexer.start()
     url = _url(args.host, server.server_address[1], session.base_url)
     print(f"Serving {_title(course_dir, args.base_url)} at {url} (Ctrl-C to stop)", flush=True)
     _warn_if_public(args.host)
@@ -122,6 +124,8 @@ def _shut_down(session: ServeSession, server: PreviewServer, scheduler: RebuildS
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     watcher.stop()
     scheduler.stop()
+    if session.indexer is not None:
+        session.indexer.stop()
     session.broker.close()
     server.server_close()
 

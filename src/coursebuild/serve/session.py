@@ -11,6 +11,7 @@ from ..config import load_config
 from ..diagnostics import Diagnostic, Severity
 from ..pipeline import BuildOptions, BuildResult, Builder
 from .events import EventBroker
+from .indexer import SearchIndexer
 from .paths import ENDPOINT_DIR
 from .rwlock import ReadWriteLock
 
@@ -38,6 +39,7 @@ class ServeSession:
         self.broker = EventBroker()
         self.log = log or sys.stderr
         self.base_url = "/"
+        self.indexer = SearchIndexer(self.root, self.log) if options.search else None
         self.ok = False
         self.ever_built = False
         """True once a build succeeded: until then every path shows the errors."""
@@ -85,6 +87,8 @@ class ServeSession:
 
     def _apply(self, result: BuildResult) -> str | None:
         """Update the status (under the write lock); return the event to send."""
+        if self.indexer is not None and result.written and any(p.endswith(".html") for p in result.changed):
+            self.indexer.request()
         with self._state_lock:
             if not result.written:
                 self.ok = False
