@@ -137,11 +137,10 @@
   // Floats with clear:right already stack; this also keeps notes clear of
   // anything wide enough to reach into the margin column and of each other.
   function layoutNotes() {
-    var notes = $$(".topic-body .note");
+    var notes = $$(".prose .note");
     notes.forEach(function (n) { n.style.marginTop = ""; });
     if (!wide.matches || !notes.length) return;
-    var body = $(".topic-body");
-    var obstacles = $$("figure, .table-wrap, pre, .math-display, table, img", body)
+    var obstacles = $$(".prose figure, .prose .table-wrap, .prose pre, .prose .math-display, .prose table, .prose img")
       .filter(function (o) { return !o.closest(".note"); })
       .map(function (o) { return o.getBoundingClientRect(); });
     var prevBottom = -Infinity;
