@@ -13,6 +13,7 @@ import jinja2
 from . import assets
 from .course import Page
 from .markdown.highlight import pygments_css
+from .nav import LearningPathNav, topics_json
 from .site import SiteData, edit_base, page_info, render_template, topic_context
 from .sitepages import bibliography_entries, glossary_letters, map_blocks, map_svg
 from .write import Content
@@ -37,6 +38,11 @@ def render_pages(data: SiteData, env: jinja2.Environment, templates_fp: str,
     course = data.course
     site = data.site_context()
     site_fp = _fingerprint((templates_fp, site))
+    site["topics_json"] = topics_json(site["blocks"])
+    block_of = {t["slug"]: b["slug"] for b in site["blocks"] for t in b["topics"]}
+    env.globals["learning_path_nav"] = LearningPathNav(
+        lambda open_block: render_template(env, "_nav.html", course.course_dir, site=site,
+                                           open_block=open_block), block_of)
     out: dict[str, bytes] = {}
     templated: list[str] = []
 

@@ -1,0 +1,46 @@
+"""The sidebar's learning path, rendered once per block instead of once per page.
+
+Every page shows every topic, so rendering the list per page grows with the
+square of the course. The list differs between pages only in which block is
+open, which topic is current and where that topic's contents go: we render
+``_nav.html`` once per open block and make the per-page changes as string
+edits on markers the template leaves (``data-nav="slug"``, ``<!--toc:slug-->``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from markupsafe import Markup
+
+
+class LearningPathNav:
+    """Callable from templates: ``learning_path_nav(current_slug, toc_html)``."""
+
+    def __init__(self, render: Callable[[str], str], block_of: dict[str, str]) -> None:
+        self._render = render
+        self._block_of = block_of
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, current_slug: str = "", toc: str = "") -> Markup:
+        open_block = self._block_of.get(current_slug, "")
+        html = self._cache.get(open_block)
+        if html is None:
+            html = self._cache[open_block] = self._render(open_block)
+        if current_slug:
+            html = html.replace(f'data-nav="{current_slug}"', f'data-nav="{current_slug}" aria-current="page"', 1)
+            html = html.replace(f"<!--toc:{current_slug}-->", str(toc), 1)
+        return Markup(html)
+
+
+def topics_json(blocks: list[dict[str, Any]]) -> Markup:
+    """The learning path as JSON for ``<script type="application/json">``, made once per
+    build (the theme's script reads it for progress and "Next up")."""
+    items = [{"slug": t["slug"], "title": t["title"], "url": t["url"], "block": b["title"],
+              "prerequisites": t["prerequisites"]} for b in blocks for t in b["topics"]]
+    text = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+    # As Jinja's tojson does: nothing in the data can close the script element.
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, escaped)
+    return Markup(text)
