@@ -20,12 +20,15 @@ class MathError(Exception):
 def render_math(tex: str, display: bool) -> str:
     """KaTeX HTML+MathML for ``tex``; raises :class:`MathError` with KaTeX's message."""
     try:
-        return pykatex.renderToString(tex, displayMode=display, output="htmlAndMathml",
+        html = pykatex.renderToString(tex, displayMode=display, output="htmlAndMathml",
                                       throwOnError=True, strict="ignore")
     except pykatex.ParseError as exc:
         raise MathError(str(exc).replace("KaTeX parse error: ", "")) from None
     except Exception as exc:  # pykatex is young: keep any engine failure a content error
         raise MathError(f"KaTeX could not render this formula ({exc})") from None
+    # The visual copy is for eyes only: search indexes the MathML copy once, not both.
+    return html.replace('<span class="katex-html" aria-hidden="true">',
+                        '<span class="katex-html" aria-hidden="true" data-pagefind-ignore="">')
 
 
 def failed_math(tex: str, display: bool) -> str:

@@ -136,6 +136,7 @@ def _label_anchors(state) -> None:  # type: ignore[no-untyped-def]
             for child in token.children:
                 if child.type == "link_open" and child.attrGet("class") == "header-anchor":
                     child.attrSet("aria-label", "Link to this section")
+                    child.attrSet("data-pagefind-ignore", "")  # keep "#" out of search titles
 
 
 def _math(tokens: list[Token], idx: int, env: dict, display: bool, block: bool) -> str:
