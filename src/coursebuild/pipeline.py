@@ -202,15 +202,38 @@ def _uncited(bib: Bibliography, bodies: dict) -> list[Diagnostic]:
 def _check_all_links(course: course_mod.Course, pages: list[course_mod.Page], bodies: dict,
                      files: set[str], strict: bool, outputs: dict[str, bytes] | None = None
                      ) -> list[Diagnostic]:
-    anchors = {page.output: set(bodies[page.rel].ids) for page in pages}
-    anchors["glossary/index.html"] = {item.term.anchor for item in _glossary_items(course)}
-    for path, html in (outputs or {}).items():  # ids the templates add: #main, #page-title, …
-        if path.endswith(".html"):
-            anchors[path] = anchors.get(path, set()) | links.ids_in_page(html)
+    anchors = _Anchors(outputs or {})
+    for page in pages:
+        anchors.bodies[page.output] = bodies[page.rel].ids
+    anchors.bodies["glossary/index.html"] = frozenset(item.term.anchor for item in _glossary_items(course))
     diags: list[Diagnostic] = []
     for page in pages:
         diags += links.check_links(page.rel, page.url, bodies[page.rel].links, files, anchors, strict)
     return diags
+
+
+class _Anchors(dict):  # type: ignore[type-arg]
+    """Ids per output page for the ``#fragment`` check, looked up lazily: the body's
+    ids first, the whole rendered page (ids the templates add: #main, …) only when
+    the body does not have it. Parsing every page of a large course costs seconds."""
+
+    def __init__(self, outputs: dict[str, bytes]) -> None:
+        super().__init__()
+        self.outputs = outputs
+        self.bodies: dict[str, frozenset[str]] = {}
+
+    def get(self, path: str, default: object = None) -> object:  # type: ignore[override]
+        if path not in self.outputs and path not in self.bodies:
+            return default
+        return _PageIds(self.bodies.get(path, frozenset()), self.outputs.get(path))
+
+
+class _PageIds:
+    def __init__(self, body: frozenset[str], html: bytes | None) -> None:
+        self.body, self.html = body, html
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self.body or (self.html is not None and ident in links.ids_in_page(self.html))
 
 
 def _glossary_items(course: course_mod.Course):  # type: ignore[no-untyped-def]
