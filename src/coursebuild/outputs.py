@@ -37,7 +37,7 @@ def render_pages(data: SiteData, env: jinja2.Environment, templates_fp: str,
     """Every HTML/XML page of the site by output path, and which were (re)rendered."""
     course = data.course
     site = data.site_context()
-    site_fp = _fingerprint((templates_fp, site))
+    site_fp = _fingerprint((templates_fp, site), light=False)  # no page bodies in it
     site["topics_json"] = topics_json(site["blocks"])
     block_of = {t["slug"]: b["slug"] for b in site["blocks"] for t in b["topics"]}
     env.globals["learning_path_nav"] = LearningPathNav(
@@ -95,8 +95,8 @@ def render_pages(data: SiteData, env: jinja2.Environment, templates_fp: str,
     return out, templated
 
 
-def _fingerprint(value: object) -> str:
-    raw = json.dumps(_light(value), sort_keys=True, default=str, ensure_ascii=False)
+def _fingerprint(value: object, light: bool = True) -> str:
+    raw = json.dumps(_light(value) if light else value, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()
 
 
