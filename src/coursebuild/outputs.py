@@ -30,6 +30,8 @@ class PageCache:
     """
 
     entries: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    nav: tuple[str, LearningPathNav] | None = None
+    """The sidebar renderer of the last build, reused while the site context is unchanged."""
 
 
 def render_pages(data: SiteData, env: jinja2.Environment, templates_fp: str,
@@ -39,10 +41,7 @@ def render_pages(data: SiteData, env: jinja2.Environment, templates_fp: str,
     site = data.site_context()
     site_fp = _fingerprint((templates_fp, site), light=False)  # no page bodies in it
     site["topics_json"] = topics_json(site["blocks"])
-    block_of = {t["slug"]: b["slug"] for b in site["blocks"] for t in b["topics"]}
-    env.globals["learning_path_nav"] = LearningPathNav(
-        lambda open_block: render_template(env, "_nav.html", course.course_dir, site=site,
-                                           open_block=open_block), block_of)
+    env.globals["learning_path_nav"] = _nav(data, env, site, site_fp, cache)
     out: dict[str, bytes] = {}
     templated: list[str] = []
 
@@ -95,21 +94,31 @@ def render_pages(data: SiteData, env: jinja2.Environment, templates_fp: str,
     return out, templated
 
 
+def _nav(data: SiteData, env: jinja2.Environment, site: dict[str, Any], site_fp: str,
+         cache: PageCache | None) -> LearningPathNav:
+    if cache is not None and cache.nav is not None and cache.nav[0] == site_fp:
+        return cache.nav[1]
+    block_of = {t["slug"]: b["slug"] for b in site["blocks"] for t in b["topics"]}
+    nav = LearningPathNav(lambda open_block: render_template(
+        env, "_nav.html", data.course.course_dir, site=site, open_block=open_block), block_of)
+    if cache is not None:
+        cache.nav = (site_fp, nav)
+    return nav
+
+
 def _fingerprint(value: object, light: bool = True) -> str:
     raw = json.dumps(_light(value) if light else value, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _light(value: object) -> object:
-    """Stand-in for large strings (page bodies): str objects cache their hash, so
-    fingerprinting an unchanged body costs nothing. The page cache lives in one
-    process, where ``hash`` is stable."""
+def _light(value: object, depth: int = 0) -> object:
+    """Stand-in for large strings (page bodies, two levels deep in a context): str
+    objects cache their hash, so fingerprinting an unchanged body costs nothing. The
+    page cache lives in one process, where ``hash`` is stable."""
     if isinstance(value, str) and len(value) > 1024:
         return f"#{hash(value)}:{len(value)}"
-    if isinstance(value, dict):
-        return {k: _light(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_light(v) for v in value]
+    if isinstance(value, dict) and depth < 2:
+        return {k: _light(v, depth + 1) for k, v in value.items()}
     return value
 
 
