@@ -62,19 +62,24 @@ def load(text: str) -> LocatedYaml:
         loader.dispose()
     located = LocatedYaml(value)
     if node is not None:
-        _record(node, (), located.positions)
+        _record(node, (), located.positions, set())
     return located
 
 
-def _record(node: yaml.Node, path: Path, out: dict[Path, tuple[int, int]]) -> None:
+def _record(node: yaml.Node, path: Path, out: dict[Path, tuple[int, int]], seen: set[int]) -> None:
     out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    # An alias points at a node already walked: walking it again would make a
+    # "billion laughs" document take exponential time.
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            _record(value_node, path + (key,), out)
+            _record(value_node, path + (key,), out, seen)
             # A missing value is reported at its key, so remember the key too.
             out.setdefault(path + (key, "<key>"), (key_node.start_mark.line + 1,
                                                    key_node.start_mark.column + 1))
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record(item, path + (index,), out)
+            _record(item, path + (index,), out, seen)

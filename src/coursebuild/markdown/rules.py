@@ -73,8 +73,12 @@ def _shortcode_inline(state: StateInline, silent: bool) -> bool:
             token = state.push("shortcode_error", "", 0)
             token.meta = {"offset": exc.offset, "message": exc.message}
             token.content = ""
-        state.pending += "{%"
-        state.pos += 2
+        # Show the broken tag as text and go on after its '%}' (or to the end): one
+        # error per broken tag, and no quadratic rescanning of a long paragraph.
+        close = src.find("%}", pos + 2)
+        end = len(src) if close < 0 else close + 2
+        state.pending += src[pos:end]
+        state.pos = end
         return True
     if call.name == "raw":
         return _raw_inline(state, call, silent)
@@ -201,8 +205,10 @@ def expand_in_html(md: MarkdownIt, env: dict, html: str, first_line: int) -> str
             error_line = first_line + html.count("\n", 0, exc.offset)
             page.report(Severity.ERROR, error_line, _column_at(page, error_line, html, exc.offset),
                         "shortcode-syntax", exc.message)
-            out.append(html[pos:start + 2])
-            pos = start + 2
+            close = html.find("%}", start + 2)  # as inline: one error per broken tag
+            end = len(html) if close < 0 else close + 2
+            out.append(html[pos:end])
+            pos = end
             continue
         before = html[pos:start]
         out.append(before.rstrip() if call.trim_before else before)
