@@ -75,3 +75,37 @@ def test_binary_file_as_a_topic_is_an_encoding_error(tmp_path: Path) -> None:
     run = run_build(course)
     assert run.code == 1
     assert "content/topics/b/t/index.md: error: file is not valid UTF-8 (save it as UTF-8)" in run.lines
+
+
+def test_links_to_files_outside_the_course_are_not_published(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("zq-secret-7741")
+    course = write_course(tmp_path / "c", {**BLOCK, "content/topics/b/t/index.md": topic("T", 1, "Hi"),
+                                           "static/ok.txt": "fine"})
+    (course / "content/topics/b/t/images").mkdir()
+    (course / "content/topics/b/t/images/secret.txt").symlink_to(secret)
+    (course / "content/topics/b/t/images/loop").symlink_to(course / "content/topics/b/t")
+    (course / "static/secret.txt").symlink_to(secret)
+    out = tmp_path / "out"
+    run = run_build(course, out)
+    assert run.code == 0, run.stderr
+    assert ("content/topics/b/t/images/secret.txt: warning: a link to a file outside the course folder: "
+            "not published") in run.lines
+    assert not (out / "topics/t/images/secret.txt").exists()
+    assert not (out / "secret.txt").exists() and (out / "ok.txt").read_text() == "fine"
+    assert "zq-secret-7741" not in "".join(p.read_text(errors="ignore") for p in out.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("setting, shown", [
+    ("content_dir: ../../etc", "course.yml:1:14: error: 'content_dir' must be a relative path inside the course "
+                               "folder, not '../../etc'"),
+    ("bibliography: /etc/passwd", "course.yml:1:15: error: 'bibliography' must be a relative path inside the "
+                                  "course folder, not '/etc/passwd'"),
+    ("words_per_minute: 0", "course.yml:1:19: error: 'words_per_minute' must be between 50 and 2000"),
+])
+def test_settings_that_leave_the_course_folder_are_refused(tmp_path: Path, setting: str, shown: str) -> None:
+    course = write_course(tmp_path / "c", {**BLOCK, "course.yml": setting + "\n",
+                                           "content/topics/b/t/index.md": topic("T", 1, "Hi")})
+    run = run_build(course)
+    assert run.code == 2
+    assert run.diagnostics == [shown]

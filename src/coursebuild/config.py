@@ -7,7 +7,7 @@ start without a valid configuration.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import yamlpos
@@ -114,5 +114,21 @@ def _read(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
             diags.append(error(CONFIG_FILE, vline, vcol, "config-value",
                                f"citation_style must be one of {', '.join(CITATION_STYLES)}"))
             continue
+        problem = _value_problem(key, value)
+        if problem:
+            vline, vcol = doc.where((key,))
+            diags.append(error(CONFIG_FILE, vline, vcol, "config-value", problem))
+            continue
         values[key] = value
     return values, diags
+
+
+def _value_problem(key: str, value: Any) -> str:
+    """Range checks for settings whose type alone is not enough."""
+    if key in ("content_dir", "bibliography"):
+        parts = PurePosixPath(value.replace("\\", "/")).parts
+        if not value.strip() or value.startswith(("/", "\\", "~")) or ".." in parts or ":" in value:
+            return f"'{key}' must be a relative path inside the course folder, not {value!r}"
+    if key == "words_per_minute" and not 50 <= value <= 2000:
+        return "'words_per_minute' must be between 50 and 2000"
+    return ""

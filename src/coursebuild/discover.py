@@ -95,7 +95,7 @@ def _walk_topics(course_dir: Path, topics: Path, pages: list[SourcePage],
         if entry.is_file() and entry.suffix == ".md":
             pages.append(SourcePage("topic", entry, rel_path(entry, course_dir), entry.stem, None))
         elif entry.is_dir() and (entry / "index.md").is_file():
-            pages.append(_topic(course_dir, entry, None))
+            pages.append(_topic(course_dir, entry, None, diags))
         elif entry.is_dir():
             block = _read_block(course_dir, entry, diags)
             if block is None:
@@ -103,20 +103,33 @@ def _walk_topics(course_dir: Path, topics: Path, pages: list[SourcePage],
             blocks.append(block)
             for child in sorted(entry.iterdir()):
                 if child.is_dir() and (child / "index.md").is_file():
-                    pages.append(_topic(course_dir, child, block.slug))
+                    pages.append(_topic(course_dir, child, block.slug, diags))
                 elif child.is_file() and child.suffix == ".md" and not IGNORED.search(child.name):
                     pages.append(SourcePage("topic", child, rel_path(child, course_dir),
                                             child.stem, block.slug))
 
 
-def _topic(course_dir: Path, folder: Path, block: str | None) -> SourcePage:
+def _topic(course_dir: Path, folder: Path, block: str | None, diags: list[Diagnostic]) -> SourcePage:
     index = folder / "index.md"
-    assets = tuple(
-        Asset(f, f"topics/{folder.name}/{f.relative_to(folder).as_posix()}")
-        for f in sorted(folder.rglob("*"))
-        if f.is_file() and f != index and not any(IGNORED.search(p) for p in f.relative_to(folder).parts)
-    )
-    return SourcePage("topic", index, rel_path(index, course_dir), folder.name, block, assets)
+    assets = []
+    for f in sorted(folder.rglob("*")):
+        if not f.is_file() or f == index or any(IGNORED.search(p) for p in f.relative_to(folder).parts):
+            continue
+        if not inside(f, course_dir):
+            diags.append(warning(rel_path(f, course_dir), 0, 0, "asset-outside",
+                                 "a link to a file outside the course folder: not published"))
+            continue
+        assets.append(Asset(f, f"topics/{folder.name}/{f.relative_to(folder).as_posix()}"))
+    return SourcePage("topic", index, rel_path(index, course_dir), folder.name, block, tuple(assets))
+
+
+def inside(path: Path, root: Path) -> bool:
+    """True when ``path``, links resolved, lies in ``root``: a symbolic link must not
+    publish a file from elsewhere on the author's machine."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a link loop
+        return False
 
 
 def _read_block(course_dir: Path, folder: Path, diags: list[Diagnostic]) -> Block | None:

@@ -12,6 +12,7 @@ import jinja2
 
 from . import assets
 from .course import Page
+from .discover import inside
 from .markdown.highlight import pygments_css
 from .nav import LearningPathNav, topics_json
 from .site import SiteData, edit_base, page_info, render_template, topic_context
@@ -154,5 +155,5 @@ def _add_tree(files: dict[str, Content], root: Path, prefix: str) -> None:
         return
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts) and inside(path, root):
             files[prefix + rel.as_posix()] = path
