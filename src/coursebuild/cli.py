@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from . import __version__
 from .diagnostics import Severity
@@ -19,7 +19,7 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 on usage errors; keep its wording
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 on usage errors; keep its wording
         self.print_usage(sys.stderr)
         sys.stderr.write(f"coursebuild: error: {message}\n")
         raise SystemExit(EXIT_USAGE)

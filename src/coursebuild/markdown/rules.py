@@ -9,9 +9,10 @@ order, including tags inside raw HTML blocks such as ``<figcaption>``.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, MutableMapping
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -24,7 +25,7 @@ from .state import PageState
 CODE_ELEMENT_RE = re.compile(r"<(code|pre|kbd|samp)\b.*?</\1\s*>", re.S | re.I)
 
 
-def state_of(env: dict) -> PageState:
+def state_of(env: MutableMapping[str, Any]) -> PageState:
     return env["cb"]
 
 
@@ -167,7 +168,7 @@ def _expand_all(state: StateCore) -> None:
             token.content = expand_in_html(state.md, state.env, token.content, line)
 
 
-def _expand_children(md: MarkdownIt, env: dict, children: list[Token]) -> None:
+def _expand_children(md: MarkdownIt, env: MutableMapping[str, Any], children: list[Token]) -> None:
     page = state_of(env)
     for child in children:
         line = child.meta.get("line", 0)
@@ -184,7 +185,7 @@ def _tag_text(call: Call) -> str:
     return "{%-" if call.trim_before else "{% " + call.name
 
 
-def expand_in_html(md: MarkdownIt, env: dict, html: str, first_line: int) -> str:
+def expand_in_html(md: MarkdownIt, env: MutableMapping[str, Any], html: str, first_line: int) -> str:
     """Expand shortcodes inside a raw HTML block, leaving code elements alone."""
     page = state_of(env)
     protected = [m.span() for m in CODE_ELEMENT_RE.finditer(html)]
@@ -231,7 +232,7 @@ def expand_in_html(md: MarkdownIt, env: dict, html: str, first_line: int) -> str
     return "".join(out)
 
 
-def render_inline_fragment(md: MarkdownIt, text: str, env: dict, line: int) -> str:
+def render_inline_fragment(md: MarkdownIt, text: str, env: MutableMapping[str, Any], line: int) -> str:
     """Render inline Markdown from a shortcode argument (a side note's text)."""
     page = state_of(env)
     outer, page.fragment_line = page.fragment_line, line
@@ -240,7 +241,8 @@ def render_inline_fragment(md: MarkdownIt, text: str, env: dict, line: int) -> s
     finally:
         page.fragment_line = outer
     children = tokens[0].children or [] if tokens else []
-    return md.renderer.renderInline(children, md.options, env)
+    renderer: RendererHTML = md.renderer  # type: ignore[assignment]  # the default renderer
+    return renderer.renderInline(children, md.options, env)
 
 
 def _figures_and_definitions(state: StateCore) -> None:

@@ -14,7 +14,7 @@ inline Markdown with ``ctx.inline(...)`` and reports problems with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable, MutableMapping
 
 from ..diagnostics import Severity
 from .shortcode_syntax import Call
@@ -29,7 +29,7 @@ class ShortcodeContext:
     """What a shortcode function may use while it renders one tag."""
 
     md: "MarkdownIt"
-    env: dict
+    env: MutableMapping[str, Any]
     state: PageState
     line: int
     col: int
