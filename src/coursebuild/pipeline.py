@@ -76,6 +76,7 @@ class Builder:
         folder = self.course_dir / CACHE_DIR if options.disk_cache else None
         self.cache = RenderCache(folder)
         self.page_cache = PageCache()
+        self._bib: tuple[tuple[object, ...], Bibliography, list[Diagnostic]] | None = None
         self._env: tuple[str, jinja2.Environment] | None = None
         self.writer = IncrementalWriter(options.out_dir) if options.incremental else None
         self._pages: dict[Path, tuple[tuple[int, int], course_mod.Page | None, list[Diagnostic]]] = {}
@@ -120,7 +121,7 @@ class Builder:
         found = discover(self.course_dir, config.content_dir)
         result.diagnostics += found.diagnostics
         pages = self._read_pages(found.pages, result)
-        bib, bib_diags = load_bibliography(self.course_dir, config.bibliography)
+        bib, bib_diags = self._bibliography(config.bibliography)
         result.diagnostics += bib_diags
         course = course_mod.assemble(config, self.course_dir, found, pages)
         result.diagnostics += structure.check_order(course)
@@ -162,6 +163,18 @@ class Builder:
             write_site(opts.out_dir, files, config.base_url, before_swap=indexer)
             result.changed = sorted(files)
         result.written = True
+
+    def _bibliography(self, rel: str) -> tuple[Bibliography, list[Diagnostic]]:
+        """The .bib file, parsed again only when its size or mtime changed."""
+        path = self.course_dir / rel
+        try:
+            stat = path.stat()
+            stamp: tuple[object, ...] = (rel, stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = (rel, None)
+        if self._bib is None or self._bib[0] != stamp:
+            self._bib = (stamp, *load_bibliography(self.course_dir, rel))
+        return self._bib[1], list(self._bib[2])
 
     def _read_pages(self, sources: tuple[SourcePage, ...], result: BuildResult) -> list[course_mod.Page]:
         """Front matter of every file, re-read only when its size or mtime changed."""
