@@ -7,6 +7,7 @@ the glossary, the navigation and the prerequisite graph are known up front.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,8 +110,6 @@ class Course:
 
 def read_page(source: SourcePage, course_dir: Path) -> tuple[Page | None, list[Diagnostic]]:
     """Read one source file and check its front matter."""
-    import hashlib
-
     try:
         data = source.path.read_bytes()
     except OSError as exc:

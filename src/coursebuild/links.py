@@ -13,14 +13,9 @@ from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostic, Severity
-from .markdown.render import LinkRef
+from .markdown.render import ID_RE, LinkRef
 
-ID_RE = re.compile(r"""\sid\s*=\s*["']([^"']+)["']""")
 EXTERNAL = ("http:", "https:", "mailto:", "tel:", "data:", "javascript:", "ftp:", "//")
-
-
-def ids_in(html: str) -> set[str]:
-    return set(ID_RE.findall(html))
 
 
 @lru_cache(maxsize=16384)
@@ -55,8 +50,29 @@ def target_file(path: str, files: set[str]) -> str | None:
     return None
 
 
+class Anchors:
+    """The ids each page offers to ``#fragment`` links, looked up lazily: the body's
+    ids first (known from rendering), the whole rendered page (ids the templates add:
+    #main, …) only when the body lacks one. Parsing every page of a large course
+    up front would cost seconds."""
+
+    def __init__(self, bodies: dict[str, frozenset[str]], outputs: dict[str, bytes]) -> None:
+        self.bodies = bodies
+        self.outputs = outputs
+
+    def knows(self, path: str) -> bool:
+        """True for pages (not images, CSS, …) whose ids can be checked."""
+        return path in self.bodies or path.endswith(".html") and path in self.outputs
+
+    def has(self, path: str, ident: str) -> bool:
+        if ident in self.bodies.get(path, ()):
+            return True
+        html = self.outputs.get(path)
+        return html is not None and ident in ids_in_page(html)
+
+
 def check_links(rel: str, page_url: str, links: tuple[LinkRef, ...], files: set[str],
-                anchors: dict[str, set[str]], strict: bool) -> list[Diagnostic]:
+                anchors: Anchors, strict: bool) -> list[Diagnostic]:
     """Diagnostics for the broken internal links of one page."""
     severity = Severity.ERROR if strict else Severity.WARNING
     diags: list[Diagnostic] = []
@@ -71,8 +87,7 @@ def check_links(rel: str, page_url: str, links: tuple[LinkRef, ...], files: set[
             diags.append(Diagnostic(rel, link.line, link.col, severity, "link-broken",
                                     f"broken {what}: '{link.url}' does not match any page or file of the site"))
             continue
-        known = anchors.get(target)
-        if fragment and known is not None and unquote(fragment) not in known:
+        if fragment and anchors.knows(target) and not anchors.has(target, unquote(fragment)):
             diags.append(Diagnostic(rel, link.line, link.col, severity, "link-anchor",
                                     f"broken anchor: '{link.url}' has no heading or element with id "
                                     f"'{fragment}'"))

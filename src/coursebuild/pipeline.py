@@ -149,7 +149,7 @@ class Builder:
         if self._env is None or self._env[0] != templates_fp:  # reuse compiled templates
             self._env = (templates_fp, environment(self.course_dir, theme))
         outputs, result.templated = render_pages(data, self._env[1], templates_fp, self.page_cache)
-        result.diagnostics += _check_all_links(course, everything, bodies, set(files) | set(outputs),
+        result.diagnostics += _check_all_links(glossary, everything, bodies, set(files) | set(outputs),
                                                opts.strict, outputs)
         result.pages = sum(1 for p in outputs if p.endswith(".html"))
         result.outputs = outputs
@@ -212,46 +212,15 @@ def _uncited(bib: Bibliography, bodies: dict) -> list[Diagnostic]:
     return [info(bib.path, 0, 0, "bib-uncited", f"{len(unused)} {are} not cited by any page: {shown}")]
 
 
-def _check_all_links(course: course_mod.Course, pages: list[course_mod.Page], bodies: dict,
-                     files: set[str], strict: bool, outputs: dict[str, bytes] | None = None
-                     ) -> list[Diagnostic]:
-    anchors = _Anchors(outputs or {})
-    for page in pages:
-        anchors.bodies[page.output] = bodies[page.rel].ids
-    anchors.bodies["glossary/index.html"] = frozenset(item.term.anchor for item in _glossary_items(course))
+def _check_all_links(glossary: dict[str, structure.GlossaryItem], pages: list[course_mod.Page], bodies: dict,
+                     files: set[str], strict: bool, outputs: dict[str, bytes]) -> list[Diagnostic]:
+    ids = {page.output: bodies[page.rel].ids for page in pages}
+    ids["glossary/index.html"] = frozenset(item.term.anchor for item in glossary.values())
+    anchors = links.Anchors(ids, outputs)
     diags: list[Diagnostic] = []
     for page in pages:
         diags += links.check_links(page.rel, page.url, bodies[page.rel].links, files, anchors, strict)
     return diags
-
-
-class _Anchors(dict):  # type: ignore[type-arg]
-    """Ids per output page for the ``#fragment`` check, looked up lazily: the body's
-    ids first, the whole rendered page (ids the templates add: #main, …) only when
-    the body does not have it. Parsing every page of a large course costs seconds."""
-
-    def __init__(self, outputs: dict[str, bytes]) -> None:
-        super().__init__()
-        self.outputs = outputs
-        self.bodies: dict[str, frozenset[str]] = {}
-
-    def get(self, path: str, default: object = None) -> object:  # type: ignore[override]
-        if path not in self.outputs and path not in self.bodies:
-            return default
-        return _PageIds(self.bodies.get(path, frozenset()), self.outputs.get(path))
-
-
-class _PageIds:
-    def __init__(self, body: frozenset[str], html: bytes | None) -> None:
-        self.body, self.html = body, html
-
-    def __contains__(self, ident: object) -> bool:
-        return ident in self.body or (self.html is not None and ident in links.ids_in_page(self.html))
-
-
-def _glossary_items(course: course_mod.Course):  # type: ignore[no-untyped-def]
-    items, _ = structure.collect_glossary(course)
-    return items.values()
 
 
 def _assets_id(files: dict, config: CourseConfig) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from html import escape
-from typing import Mapping
 
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -92,8 +91,3 @@ def _html(like: Token, content: str) -> Token:
     token = Token("html_inline", "", 0, content=content)
     token.meta = dict(like.meta)
     return token
-
-
-def glossary_index(terms: Mapping[str, GlossaryTerm]) -> dict[str, GlossaryTerm]:
-    """Key terms by their case-folded text, as the matcher looks them up."""
-    return {t.term.casefold(): t for t in terms.values()}
