@@ -402,3 +402,18 @@ def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
     assert run.summary == ("build failed, previous output left unchanged (--strict: warnings count as errors), "
                            "0 errors, 1 warning")
     assert snapshot(out) == before
+
+
+def test_disk_cache_keeps_only_current_renders(tmp_path: Path) -> None:
+    course = write_course(tmp_path / "c", {
+        "content/topics/b/_block.yml": 'title: "B"\norder: 1\n',
+        "content/topics/b/one/index.md": topic("One", 1, "First."),
+        "content/topics/b/two/index.md": topic("Two", 2, "Second."),
+    })
+    cache = course / ".coursebuild-cache"
+    assert run_build(course).code == 0
+    assert len(list(cache.glob("??/*"))) == 2
+    for n in range(3):
+        (course / "content/topics/b/one/index.md").write_text(topic("One", 1, f"Edit {n}."))
+        assert run_build(course).code == 0
+    assert len(list(cache.glob("??/*"))) == 2

@@ -63,6 +63,22 @@ class RenderCache:
         if self.folder is not None:
             self._store(key, item)
 
+    def retain(self, keys: set[str]) -> None:
+        """Forget renders no page uses any more (serve edits would otherwise pile up)."""
+        for stale in set(self.memory) - keys:
+            del self.memory[stale]
+
+    def prune_disk(self, keys: set[str]) -> int:
+        """Delete cache files of renders no page uses any more; returns how many."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        removed = 0
+        for path in self.folder.glob("??/*"):
+            if path.name not in keys:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     def _load(self, key: str):  # type: ignore[no-untyped-def]
         path = self.folder / key[:2] / key if self.folder else None
         try:
@@ -136,8 +152,10 @@ def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
     fp = settings.fingerprint()
     results: dict[str, RenderedBody] = {}
     todo: list[tuple[Page, str]] = []
+    keys: set[str] = set()
     for page in pages:
         key = cache_key(page, fp)
+        keys.add(key)
         hit = cache.get(key, bib)
         if hit is not None:
             cache.hits += 1
@@ -153,6 +171,7 @@ def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
     for (page, key), body in zip(todo, rendered):
         cache.put(key, body, bib)
         results[page.rel] = body
+    cache.retain(keys)
     return results
 
 

@@ -162,6 +162,7 @@ class Builder:
             indexer = index_site if opts.search else None
             write_site(opts.out_dir, files, config.base_url, before_swap=indexer)
             result.changed = sorted(files)
+            self.cache.prune_disk(set(self.cache.memory))
         result.written = True
 
     def _bibliography(self, rel: str) -> tuple[Bibliography, list[Diagnostic]]:
