@@ -127,3 +127,14 @@ def test_course_yml_edit_rebuilds_everything(setup) -> None:  # type: ignore[no-
     assert result.rendered == 3
     assert "(Doe, 2020)" in (tmp / "out/topics/one/index.html").read_text().replace(
         '<a class="cite-link" href="#ref-alpha" id="cite-1" data-cite="alpha">', "").replace("</a>", "")
+
+
+def test_editing_one_page_template_leaves_other_pages_alone(setup) -> None:  # type: ignore[no-untyped-def]
+    course, builder, tmp = setup
+    theme = Path(__file__).resolve().parents[1] / "templates" / "glossary.html"
+    (course / "templates/glossary.html").write_text(theme.read_text() + "\n{# local override #}\n")
+    result = rebuild_and_compare(course, builder, tmp)
+    assert result.templated == ["glossary/index.html"]
+    (course / "templates/glossary.html").write_text(theme.read_text() + "\n{# edited again #}\n")
+    result = rebuild_and_compare(course, builder, tmp)
+    assert result.templated == ["glossary/index.html"]

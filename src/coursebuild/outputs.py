@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 
 from . import assets
 from .course import Page
@@ -35,12 +36,14 @@ class PageCache:
     """The sidebar renderer of the last build, reused while the site context is unchanged."""
 
 
-def render_pages(data: SiteData, env: jinja2.Environment, templates_fp: str,
+def render_pages(data: SiteData, env: jinja2.Environment,
                  cache: PageCache | None = None) -> tuple[dict[str, bytes], list[str]]:
     """Every HTML/XML page of the site by output path, and which were (re)rendered."""
     course = data.course
     site = data.site_context()
-    site_fp = _fingerprint((templates_fp, site), light=False)  # no page bodies in it
+    hashes = TemplateHashes(env)
+    # Every page shows the sidebar, so _nav.html counts as part of every page's template.
+    site_fp = _fingerprint((hashes.of("_nav.html"), site), light=False)  # no page bodies in it
     site["topics_json"] = topics_json(site["blocks"])
     env.globals["learning_path_nav"] = _nav(data, env, site, site_fp, cache)
     out: dict[str, bytes] = {}
@@ -50,7 +53,7 @@ def render_pages(data: SiteData, env: jinja2.Environment, templates_fp: str,
              **extra: Any) -> None:
         context = {"page": page_info(site, kind, title, description, url),
                    "current_slug": extra.pop("current_slug", ""), **extra}
-        key = _fingerprint((site_fp, template, context))
+        key = _fingerprint((site_fp, template, hashes.of(template), context))
         cached = cache.entries.get(path) if cache else None
         if cached and cached[0] == key:
             out[path] = cached[1]
@@ -123,15 +126,47 @@ def _light(value: object, depth: int = 0) -> object:
     return value
 
 
-def templates_fingerprint(course_dir: Path, theme_dir: Path) -> str:
-    """Hash of every template file the loader could pick (course ones first)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for root in (course_dir / "templates", theme_dir / "templates"):
-        if root.is_dir():
-            for path in sorted(root.rglob("*")):
-                if path.is_file():
-                    digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+class TemplateHashes:
+    """Hash of a template together with every template it extends, includes or
+    imports, so a template edit re-renders exactly the pages that use it."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self._own: dict[str, tuple[str, set[str]]] = {}
+
+    def of(self, name: str) -> str:
+        digest = hashlib.blake2b(digest_size=16)
+        for dep in sorted(self._closure(name)):
+            digest.update(dep.encode() + b"\0" + self._read(dep)[0].encode() + b"\0")
+        return digest.hexdigest()
+
+    def _closure(self, name: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(self._read(current)[1])
+        return seen
+
+    def _read(self, name: str) -> tuple[str, set[str]]:
+        if name not in self._own:
+            try:
+                source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
+                refs = {r for r in meta.find_referenced_templates(self.env.parse(source)) if r}
+            except jinja2.TemplateError:
+                source, refs = "", set()  # rendering reports the problem with its line
+            self._own[name] = (source, refs)
+        return self._own[name]
+
+
+def course_template_names(course_dir: Path) -> tuple[str, ...]:
+    """Which templates the course overrides: a new override needs a fresh loader cache."""
+    root = course_dir / "templates"
+    if not root.is_dir():
+        return ()
+    return tuple(sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()))
 
 
 def asset_files(course_dir: Path, theme_dir: Path, topics: list[Page]) -> dict[str, Content]:

@@ -22,7 +22,7 @@ from .bibliography import Bibliography, load_bibliography
 from .config import CourseConfig, load_config
 from .diagnostics import Diagnostic, Severity, count, info, sort_key
 from .discover import SourcePage, discover
-from .outputs import PageCache, asset_files, render_pages, templates_fingerprint
+from .outputs import PageCache, asset_files, course_template_names, render_pages
 from .pages import CACHE_DIR, RenderCache, RenderSettings, render_all
 from .search import SearchIndexFailed, index_site
 from .site import SiteData, TemplateFailure, environment
@@ -77,7 +77,7 @@ class Builder:
         self.cache = RenderCache(folder)
         self.page_cache = PageCache()
         self._bib: tuple[tuple[object, ...], Bibliography, list[Diagnostic]] | None = None
-        self._env: tuple[str, jinja2.Environment] | None = None
+        self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
         self.writer = IncrementalWriter(options.out_dir) if options.incremental else None
         self._pages: dict[Path, tuple[tuple[int, int], course_mod.Page | None, list[Diagnostic]]] = {}
 
@@ -145,10 +145,12 @@ class Builder:
         # CSS edit from re-rendering every page.
         build_id = "serve" if opts.incremental else _assets_id(files, config)
         data = SiteData(course, bodies, glossary, bib, build_id)
-        templates_fp = templates_fingerprint(self.course_dir, theme)
-        if self._env is None or self._env[0] != templates_fp:  # reuse compiled templates
-            self._env = (templates_fp, environment(self.course_dir, theme))
-        outputs, result.templated = render_pages(data, self._env[1], templates_fp, self.page_cache)
+        # Reuse compiled templates (Jinja reloads an edited one itself); a new or removed
+        # course override changes which file a name means, so that needs a fresh loader.
+        overrides = course_template_names(self.course_dir)
+        if self._env is None or self._env[0] != overrides:
+            self._env = (overrides, environment(self.course_dir, theme))
+        outputs, result.templated = render_pages(data, self._env[1], self.page_cache)
         result.diagnostics += _check_all_links(glossary, everything, bodies, set(files) | set(outputs),
                                                opts.strict, outputs)
         result.pages = sum(1 for p in outputs if p.endswith(".html"))
