@@ -22,11 +22,12 @@ from .bibliography import Bibliography, load_bibliography
 from .config import CourseConfig, load_config
 from .diagnostics import Diagnostic, Severity, count, info, sort_key
 from .discover import SourcePage, discover
+from .markdown.render import RenderedBody
 from .outputs import PageCache, asset_files, course_template_names, render_pages
 from .pages import CACHE_DIR, RenderCache, RenderSettings, render_all
 from .search import SearchIndexFailed, index_site
 from .site import SiteData, TemplateFailure, environment
-from .write import IncrementalWriter, OutputRefused, check_output_dir, write_site
+from .write import Content, IncrementalWriter, OutputRefused, check_output_dir, write_site
 
 
 @dataclass(frozen=True)
@@ -106,18 +107,45 @@ class Builder:
         return result
 
     def _run(self, result: BuildResult) -> None:
-        opts = self.options
-        config, config_diags = load_config(self.course_dir, opts.base_url)
+        """The stages in order; each adds its diagnostics to ``result``."""
+        config = self._configure(result)
+        if config is None:
+            return
+        course, bib, glossary = self._model(config, result)
+        everything = course.topics + course.pages + ([course.home] if course.home else [])
+        bodies = self._render(everything, bib, glossary, config, result)
+        theme = assets.theme_dir()
+        files = asset_files(self.course_dir, theme, course.topics)
+        # serve sends no-store and swaps stylesheets itself: a fixed id there keeps a
+        # CSS edit from re-rendering every page.
+        build_id = "serve" if self.options.incremental else _assets_id(files, config)
+        data = SiteData(course, bodies, glossary, bib, build_id)
+        outputs, result.templated = render_pages(data, self._environment(theme), self.page_cache)
+        result.diagnostics += _check_all_links(glossary, everything, bodies, set(files) | set(outputs),
+                                               self.options.strict, outputs)
+        result.pages = sum(1 for p in outputs if p.endswith(".html"))
+        result.outputs = outputs
+        if not _failed(result, self.options.strict):
+            self._write({**files, **outputs}, config, result)
+
+    def _configure(self, result: BuildResult) -> CourseConfig | None:
+        """course.yml and the output folder: problems here stop the build (exit 2)."""
+        config, config_diags = load_config(self.course_dir, self.options.base_url)
         result.diagnostics += config_diags
         if any(d.severity is Severity.ERROR for d in config_diags):
             result.usage_error = True
-            return
+            return None
         try:
-            check_output_dir(opts.out_dir, self.course_dir)
+            check_output_dir(self.options.out_dir, self.course_dir)
         except OutputRefused as exc:
             result.diagnostics.append(Diagnostic("", 0, 0, Severity.ERROR, "output", str(exc)))
             result.usage_error = True
-            return
+            return None
+        return config
+
+    def _model(self, config: CourseConfig, result: BuildResult
+               ) -> tuple[course_mod.Course, Bibliography, dict[str, structure.GlossaryItem]]:
+        """Discover, front matter, bibliography, learning path and the structure checks."""
         found = discover(self.course_dir, config.content_dir)
         result.diagnostics += found.diagnostics
         pages = self._read_pages(found.pages, result)
@@ -128,41 +156,36 @@ class Builder:
         result.diagnostics += structure.check_prerequisites(course)
         glossary, gloss_diags = structure.collect_glossary(course)
         result.diagnostics += gloss_diags
+        return course, bib, glossary
 
-        everything = course.topics + course.pages + ([course.home] if course.home else [])
+    def _render(self, pages: list[course_mod.Page], bib: Bibliography,
+                glossary: dict[str, structure.GlossaryItem], config: CourseConfig,
+                result: BuildResult) -> dict[str, RenderedBody]:
+        """Every page body (parallel, cached by content hash)."""
         settings = RenderSettings(config.citation_style, config.glossary_autolink,
                                   {k: item.term for k, item in glossary.items()})
         misses = self.cache.misses
-        bodies = render_all(everything, bib, settings, self.cache, opts.jobs)
+        bodies = render_all(pages, bib, settings, self.cache, self.options.jobs)
         result.rendered = self.cache.misses - misses
-        for page in everything:
+        for page in pages:
             result.diagnostics += bodies[page.rel].diagnostics
         result.diagnostics += _uncited(bib, bodies)
+        return bodies
 
-        theme = assets.theme_dir()
-        files = asset_files(self.course_dir, theme, course.topics)
-        # serve sends no-store and swaps stylesheets itself: a fixed id there keeps a
-        # CSS edit from re-rendering every page.
-        build_id = "serve" if opts.incremental else _assets_id(files, config)
-        data = SiteData(course, bodies, glossary, bib, build_id)
+    def _environment(self, theme: Path) -> jinja2.Environment:
         # Reuse compiled templates (Jinja reloads an edited one itself); a new or removed
         # course override changes which file a name means, so that needs a fresh loader.
         overrides = course_template_names(self.course_dir)
         if self._env is None or self._env[0] != overrides:
             self._env = (overrides, environment(self.course_dir, theme))
-        outputs, result.templated = render_pages(data, self._env[1], self.page_cache)
-        result.diagnostics += _check_all_links(glossary, everything, bodies, set(files) | set(outputs),
-                                               opts.strict, outputs)
-        result.pages = sum(1 for p in outputs if p.endswith(".html"))
-        result.outputs = outputs
-        if _failed(result, opts.strict):
-            return
-        files.update(outputs)
+        return self._env[1]
+
+    def _write(self, files: dict[str, Content], config: CourseConfig, result: BuildResult) -> None:
         if self.writer is not None:
             result.changed = self.writer.update(files, config.base_url)
         else:
-            indexer = index_site if opts.search else None
-            write_site(opts.out_dir, files, config.base_url, before_swap=indexer)
+            indexer = index_site if self.options.search else None
+            write_site(self.options.out_dir, files, config.base_url, before_swap=indexer)
             result.changed = sorted(files)
             self.cache.prune_disk(set(self.cache.memory))
         result.written = True
