@@ -50,7 +50,8 @@ test: setup browser
 	$(VPY) -m pytest -n auto -q
 
 bench: setup
-	$(VPY) benchmarks/run.py
+	$(VPY) benchmarks/build_bench.py --topics 1000
+	$(VPY) benchmarks/serve_bench.py
 
 clean:
 	rm -rf _site dist build .pytest_cache .coursebuild-cache
