@@ -140,7 +140,7 @@ def _read_block(course_dir: Path, folder: Path, diags: list[Diagnostic]) -> Bloc
         if has_topics:
             rel = rel_path(folder, course_dir)
             diags.append(warning(rel, 0, 0, "block-file-missing",
-                                 f"block folder has no _block.json; using its name as the title"))
+                                 "block folder has no _block.json; using its name as the title"))
             return Block(folder.name, folder.name.replace("-", " ").title(), 10_000, "")
         return None
     path = found[0]

@@ -8,7 +8,6 @@ against the ids of the target page.
 from __future__ import annotations
 
 import posixpath
-import re
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
