@@ -14,13 +14,14 @@ ever produce one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Mapping, NamedTuple
+from typing import Any, Iterator, Mapping, NamedTuple
 
 SUMMARY_RE = re.compile(r"^(built \d+ pages? in [\d.]+ s|build failed, previous output left unchanged"
                         r"(?: \(--strict: warnings count as errors\))?|build not started), "
@@ -98,3 +99,23 @@ def topic(title: str, order: int, body: str = "", description: str | None = None
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` (relative POSIX path → bytes)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's chromium: browser tests never download a browser of their own."""
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@contextlib.contextmanager
+def launch_chromium() -> Iterator[Any]:
+    """A headless Debian chromium driven by Playwright's sync API (one per thread at a time,
+    so browser fixtures are module-scoped)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

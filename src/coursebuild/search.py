@@ -7,6 +7,8 @@ references lower through ``data-pagefind-weight`` attributes.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -28,14 +30,7 @@ def pagefind_executable() -> Path:
 
 def index_site(site_dir: Path) -> None:
     """Write ``site_dir/pagefind/`` (the index and Pagefind's own UI scripts)."""
-    command = [str(pagefind_executable()), "--site", str(site_dir), "--silent"]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchIndexFailed(f"Pagefind could not run: {exc}") from exc
-    if done.returncode != 0:
-        message = (done.stderr or done.stdout).strip().splitlines()
-        raise SearchIndexFailed("Pagefind failed: " + (message[-1] if message else f"exit {done.returncode}"))
+    _run_pagefind(["--site", str(site_dir)])
 
 
 def index_in_place(site_dir: Path) -> None:
@@ -44,24 +39,29 @@ def index_in_place(site_dir: Path) -> None:
     ``serve`` runs this in the background after rebuilds, so search stays
     current without slowing the edit-to-reload loop.
     """
-    import os
-    import shutil
-
     fresh = site_dir / ".pagefind-new"
     shutil.rmtree(fresh, ignore_errors=True)
-    command = [str(pagefind_executable()), "--site", str(site_dir), "--output-path", str(fresh), "--silent"]
     try:
         # Low priority: the next rebuild, which the author is waiting for, comes first.
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False,
-                              preexec_fn=lambda: os.nice(15))
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchIndexFailed(f"Pagefind could not run: {exc}") from exc
-    if done.returncode != 0:
+        _run_pagefind(["--site", str(site_dir), "--output-path", str(fresh)], nice=15)
+    except SearchIndexFailed:
         shutil.rmtree(fresh, ignore_errors=True)
-        raise SearchIndexFailed("Pagefind failed: " + (done.stderr or done.stdout).strip()[-300:])
+        raise
     old = site_dir / ".pagefind-old"
     shutil.rmtree(old, ignore_errors=True)
     if (site_dir / "pagefind").exists():
         os.rename(site_dir / "pagefind", old)
     os.rename(fresh, site_dir / "pagefind")
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _run_pagefind(args: list[str], nice: int = 0) -> None:
+    command = [str(pagefind_executable()), *args, "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False,
+                              preexec_fn=(lambda: os.nice(nice)) if nice else None)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexFailed(f"Pagefind could not run: {exc}") from exc
+    if done.returncode != 0:
+        message = (done.stderr or done.stdout).strip().splitlines()
+        raise SearchIndexFailed("Pagefind failed: " + (message[-1] if message else f"exit {done.returncode}"))

@@ -20,9 +20,8 @@ from typing import Iterator
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
+from course_helpers import CHROMIUM, launch_chromium
+
 URL_RE = re.compile(r"Serving .* at (http://\S+) \(Ctrl-C to stop\)")
 TIMEOUT_MS = 10_000
 FIRST = "content/topics/basics/first/index.md"
@@ -80,14 +79,10 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    with launch_chromium() as launched:
         yield launched
-        launched.close()
 
 
 def wait_connected(url: str, clients: int = 1) -> None:
