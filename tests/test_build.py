@@ -57,7 +57,7 @@ COURSE = {
 
 PAGES = ["index.html", "about/index.html", "topics/index.html", "topics/first-steps/index.html",
          "topics/next-steps/index.html", "topics/last/index.html", "glossary/index.html",
-         "bibliography/index.html", "map/index.html", "search/index.html", "404.html"]
+         "bibliography/index.html", "map/index.html", "search/index.html", "404.html", "review/index.html"]
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run = run_build(course, out, "--strict")  # the clean course builds under --strict too
     assert run.code == 0, run.stderr
     assert run.problems() == []
-    assert re.fullmatch(r"built 11 pages in \d+\.\d\d s, 0 errors, 0 warnings", run.summary), run.summary
+    assert re.fullmatch(r"built 12 pages in \d+\.\d\d s, 0 errors, 0 warnings", run.summary), run.summary
     return out
 
 

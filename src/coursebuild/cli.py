@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn, Sequence
 
 from . import __version__
+from .config import SOLUTION_MODES
 from .diagnostics import Severity
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -52,6 +53,8 @@ def _common(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--out", "-o", default=None, metavar="DIR", help="output folder (default: COURSE_DIR/_site)")
     cmd.add_argument("--base-url", default=None, metavar="PATH",
                      help="path the site is served under, e.g. /my-course/")
+    cmd.add_argument("--solutions", default=None, choices=SOLUTION_MODES, metavar="MODE",
+                     help="exercise solutions: show, end (of each page) or omit (wins over course.yml)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,7 +91,7 @@ def run_build(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
         print("coursebuild: error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_USAGE
     options = BuildOptions(course_dir, out_dir, base_url=args.base_url, strict=args.strict,
-                           search=not args.no_search, jobs=args.jobs)
+                           search=not args.no_search, jobs=args.jobs, solutions=args.solutions)
     result = Builder(options).build()
     report(result, quiet=args.quiet, strict=args.strict)
     if result.usage_error:

@@ -15,6 +15,7 @@ from .diagnostics import Diagnostic, did_you_mean, error, warning
 
 CONFIG_FILE = "course.yml"
 CITATION_STYLES = ("numeric", "author-year")
+SOLUTION_MODES = ("show", "end", "omit")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class CourseConfig:
     """The BibTeX file, relative to the course folder."""
     words_per_minute: int = 220
     """Reading speed used for the reading-time estimate."""
+    solutions: str = "show"
+    """Exercise solutions: ``show`` (behind a control), ``end`` (gathered at the end of
+    the page) or ``omit`` (in no output file at all: a student build)."""
+    finish_on_questions: bool = False
+    """Mark a topic finished once the reader has answered all its questions correctly."""
 
 
 _TYPES: dict[str, type] = {f.name: (bool if f.type == "bool" else int if f.type == "int" else str)
@@ -129,6 +135,8 @@ def _value_problem(key: str, value: Any) -> str:
         parts = PurePosixPath(value.replace("\\", "/")).parts
         if not value.strip() or value.startswith(("/", "\\", "~")) or ".." in parts or ":" in value:
             return f"'{key}' must be a relative path inside the course folder, not {value!r}"
+    if key == "solutions" and value not in SOLUTION_MODES:
+        return f"'solutions' must be one of {', '.join(SOLUTION_MODES)}, not {value!r}"
     if key == "words_per_minute" and not 50 <= value <= 2000:
         return "'words_per_minute' must be between 50 and 2000"
     return ""

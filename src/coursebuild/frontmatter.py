@@ -47,6 +47,10 @@ class FrontMatter:
     draft: bool = False
     order_line: int = 1
     """Line of ``order`` (for duplicate-order warnings)."""
+    objectives: tuple[str, ...] = ()
+    """What the reader can do after the topic (shown under the title)."""
+    key_points: tuple[str, ...] = ()
+    """The topic's summary (a box at the end of the page)."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ class SplitSource:
     """False when the opening ``---`` has no closing line."""
 
 
-TOPIC_FIELDS = ("title", "description", "order", "prerequisites", "glossary", "draft")
+TOPIC_FIELDS = ("title", "description", "order", "prerequisites", "glossary", "draft", "objectives", "key_points")
 REQUIRED_TOPIC = ("title", "description", "order")
 
 
@@ -155,6 +159,8 @@ def _validate(path: str, doc: yamlpos.LocatedYaml, required: tuple[str, ...]
             values["draft"] = draft
     values["prerequisites"] = tuple(_pairs(data, "prerequisites", ("title", "url"), at, err, warn, Prerequisite))
     values["glossary"] = tuple(_pairs(data, "glossary", ("term", "definition"), at, err, warn, GlossaryEntry))
+    for key in ("objectives", "key_points"):
+        values[key] = tuple(_strings(path, data, key, at, err, diags))
     return FrontMatter(**values), diags
 
 
@@ -187,4 +193,28 @@ def _pairs(data: dict[str, Any], key: str, names: tuple[str, str], at: Any, err:
             line, col = at(key, index, names[1])
             out.append(kind(item[names[0]].strip(), item[names[1]].strip(), line, col,
                             *at(key, index, names[0])))
+    return out
+
+
+def _strings(path: str, data: dict[str, Any], key: str, at: Any, err: Any, diags: list[Diagnostic]) -> list[str]:
+    """Read a list of non-empty strings such as ``objectives``; a repeated entry is a warning."""
+    items = data.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        err((key,), f"'{key}' must be a list of strings (one '- \"…\"' line each)")
+        return []
+    out: list[str] = []
+    for index, item in enumerate(items):
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if not isinstance(item, str) or not item.strip():
+            err((key, index), f"'{key}' entry {index + 1} must be a non-empty string")
+            continue
+        text = " ".join(item.split())
+        if text.casefold() in (o.casefold() for o in out):
+            line, col = at(key, index)
+            diags.append(warning(path, line, col, "frontmatter-duplicate", f"'{key}' lists {text!r} twice"))
+            continue
+        out.append(text)
     return out

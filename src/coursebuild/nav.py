@@ -42,7 +42,8 @@ def topics_json(blocks: list[dict[str, Any]]) -> Markup:
     """The learning path as JSON for ``<script type="application/json">``, made once per
     build (the theme's script reads it for progress and "Next up")."""
     items = [{"slug": t["slug"], "title": t["title"], "url": t["url"], "block": b["title"],
-              "prerequisites": t["prerequisites"]} for b in blocks for t in b["topics"]]
+              "prerequisites": t["prerequisites"], "questions": t.get("questions", 0), "cards": t.get("cards", 0)}
+             for b in blocks for t in b["topics"]]
     text = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
     # As Jinja's tojson does: nothing in the data can close the script element.
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):

@@ -16,6 +16,7 @@ from .course import Page
 from .discover import inside
 from .markdown.highlight import pygments_css
 from .nav import LearningPathNav, topics_json
+from .practice import REVIEW_DATA, review_cards
 from .site import SiteData, edit_base, page_info, render_template, topic_context
 from .sitepages import bibliography_entries, glossary_letters, map_blocks, map_svg
 from .write import Content
@@ -41,6 +42,7 @@ def render_pages(data: SiteData, env: jinja2.Environment,
     """Every HTML/XML page of the site by output path, and which were (re)rendered."""
     course = data.course
     site = data.site_context()
+    cards, site["review_count"] = review_cards(data)
     hashes = TemplateHashes(env)
     # Every page shows the sidebar, so _nav.html counts as part of every page's template.
     site_fp = _fingerprint((hashes.of("_nav.html"), site), light=False)  # no page bodies in it
@@ -86,6 +88,10 @@ def render_pages(data: SiteData, env: jinja2.Environment,
          f"How the topics of {course.config.title} build on each other.", "/map/",
          svg=map_svg(data), map_blocks=map_blocks(data))
     emit("search/index.html", "search.html", "search", "Search", f"Search {course.config.title}.", "/search/")
+    if site["review_count"]:
+        emit("review/index.html", "review.html", "review", "Review",
+             f"Review the terms and questions of the topics you finished in {course.config.title}.", "/review/")
+        out[REVIEW_DATA] = cards
     emit("404.html", "404.html", "404", "Page not found", "This page does not exist.", "/404.html")
     urls = ["/"] + [t.url for t in course.topics] + [p.url for p in course.pages] + \
         [f"/{name}/" for name in SPECIAL_PAGES if name != "search"]

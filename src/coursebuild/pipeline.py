@@ -10,6 +10,7 @@ caches between calls, which is what makes serve's rebuilds incremental.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class BuildOptions:
     jobs: int | None = None
     incremental: bool = False
     """Update the output folder file by file (serve) instead of swapping a staged copy."""
+    solutions: str | None = None
+    """``--solutions``: wins over course.yml's ``solutions``."""
 
 
 @dataclass
@@ -135,6 +138,8 @@ class Builder:
         if any(d.severity is Severity.ERROR for d in config_diags):
             result.usage_error = True
             return None
+        if self.options.solutions:
+            config = dataclasses.replace(config, solutions=self.options.solutions)
         try:
             check_output_dir(self.options.out_dir, self.course_dir)
         except OutputRefused as exc:
@@ -163,7 +168,7 @@ class Builder:
                 result: BuildResult) -> dict[str, RenderedBody]:
         """Every page body (parallel, cached by content hash)."""
         settings = RenderSettings(config.citation_style, config.glossary_autolink,
-                                  {k: item.term for k, item in glossary.items()})
+                                  {k: item.term for k, item in glossary.items()}, config.solutions)
         misses = self.cache.misses
         bodies = render_all(pages, bib, settings, self.cache, self.options.jobs)
         result.rendered = self.cache.misses - misses

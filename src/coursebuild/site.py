@@ -20,6 +20,7 @@ from .course import Course, Page
 from .diagnostics import Diagnostic, error
 from .markdown.render import RenderedBody
 from .structure import GlossaryItem, leads_to, prerequisite_edges
+from .practice import practice_context, practice_summary
 
 
 class TemplateFailure(Exception):
@@ -100,7 +101,8 @@ class SiteData:
     def topic_summary(self, page: Page, prereqs: dict[str, list[str]]) -> dict[str, Any]:
         return {"title": page.meta.title, "description": page.meta.description, "url": page.url,
                 "slug": page.slug, "order": page.meta.order, "reading_minutes": self.reading_minutes(page),
-                "block_slug": page.source.block or "", "prerequisites": prereqs.get(page.slug, [])}
+                "block_slug": page.source.block or "", "prerequisites": prereqs.get(page.slug, []),
+                **practice_summary(self, page)}
 
     def site_context(self) -> dict[str, Any]:
         config = self.course.config
@@ -148,6 +150,7 @@ def topic_context(data: SiteData, page: Page, edit_base: str) -> dict[str, Any]:
         "glossary": [{"term": g.term, "anchor": _anchor(data, g.term)} for g in page.meta.glossary],
         "edit_url": f"{edit_base}{page.rel}" if edit_base else "",
         "has_math": 'class="katex"' in body.html, "source": page.rel,
+        **practice_context(data, page),
     }
 
 

@@ -416,14 +416,47 @@
   var finished = new Set(load("finished", []));
   var finishButton = $(".finish-toggle");
 
-  function nextUp() {
-    for (var i = 0; i < topics.length; i++) {
-      var t = topics[i];
-      if (finished.has(t.slug)) continue;
-      var ready = prereqs(t).every(function (s) { return finished.has(s) || !bySlug[s]; });
-      if (ready) return t;
+  // What to read next: unfinished topics whose prerequisites are all finished.
+  function ready() {
+    return topics.filter(function (t) {
+      return !finished.has(t.slug) && prereqs(t).every(function (s) { return finished.has(s) || !bySlug[s]; });
+    });
+  }
+  function nextUp() { return ready()[0] || null; }
+
+  /* ---------- Practice: answers, review cards due, read next ----------- */
+
+  function day() { return Math.floor(Date.now() / 864e5); }
+  function renderPractice() {
+    var answers = load("answers", {}) || {};
+    var review = load("review", {}) || {};
+    $$(".topic-card[data-slug]").forEach(function (card) {
+      var t = bySlug[card.dataset.slug];
+      if (!t || !t.questions) return;
+      var badge = $(".practice-badge", card) || $(".topic-card-text", card).appendChild(el("span", "practice-badge"));
+      var mine = answers[t.slug] || {};
+      var right = Object.keys(mine).filter(function (k) { return mine[k].c; }).length;
+      badge.textContent = right + " of " + t.questions + " question" + (t.questions === 1 ? "" : "s") + " right";
+    });
+    var due = 0;
+    topics.forEach(function (t) { if (finished.has(t.slug)) due += t.cards || 0; });
+    Object.keys(review).forEach(function (k) { if (finished.has(review[k].t) && review[k].d > day()) due--; });
+    $$("[data-due-count]").forEach(function (n) { n.textContent = topics.length && due > 0 ? String(due) : ""; });
+    var dueNote = $("[data-review-due]");
+    if (dueNote) {
+      dueNote.hidden = due <= 0;
+      $("[data-review-due-count]", dueNote).textContent = due + (due === 1 ? " card is" : " cards are");
     }
-    return null;
+    var readNext = $("[data-read-next]");
+    if (readNext && finishButton) {
+      var shown = 0;
+      $$("[data-next]", readNext).forEach(function (li) {
+        var needs = (li.dataset.needs || "").split(" ").filter(Boolean);
+        li.hidden = finished.has(li.dataset.next) || !needs.every(function (s) { return finished.has(s); });
+        if (!li.hidden) shown++;
+      });
+      readNext.hidden = !shown;
+    }
   }
 
   function setLink(card, topic, fallbackText) {
@@ -491,7 +524,18 @@
       if (last) setLink(lastCard, last);
       nextCard.hidden = !any || (next && last && next.slug === last.slug);
       setLink(nextCard, next, "Every topic is finished. Well done!");
+      var also = $("[data-resume-also]", nextCard);
+      if (also) {
+        also.textContent = "";
+        ready().slice(1, 3).forEach(function (t, i) {
+          var a = el("a", "", t.title);
+          a.href = withBase(t.url);
+          also.appendChild(doc.createTextNode(i ? ", " : "Also ready: "));
+          also.appendChild(a);
+        });
+      }
     }
+    renderPractice();
   }
 
   if (finishButton) {
@@ -510,6 +554,8 @@
       save("finished", null);
       save("last", null);
       save("opened", null);
+      save("answers", null);
+      save("review", null);
       $$(".pt-seen").forEach(function (s) { s.remove(); });
       $$(".was-opened").forEach(function (d) { d.classList.remove("was-opened"); });
       renderProgress();
@@ -518,11 +564,48 @@
 
   if (data.kind === "topic" && data.current) save("last", data.current);
   renderProgress();
+  function reloadProgress() {
+    finished = new Set(load("finished", []));
+    renderProgress();
+  }
   window.addEventListener("storage", function (e) {
-    if (e.key && e.key.indexOf(PREFIX) === 0) {
-      finished = new Set(load("finished", []));
-      renderProgress();
-    }
+    if (e.key && e.key.indexOf(PREFIX) === 0) reloadProgress();
+  });
+  doc.addEventListener("coursebuild:progress", reloadProgress);
+
+  /* ---------- Progress export and import (moving to another browser) --- */
+
+  $$("[data-progress-export]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var out = { format: "coursebuild-progress", version: 1, course: base, data: {} };
+      for (var i = 0; i < localStorage.length; i++) {
+        var k = localStorage.key(i);
+        if (k.indexOf(PREFIX) === 0) out.data[k.slice(PREFIX.length)] = load(k.slice(PREFIX.length), null);
+      }
+      var a = el("a");
+      a.href = URL.createObjectURL(new Blob([JSON.stringify(out, null, 1)], { type: "application/json" }));
+      a.download = "course-progress.json";
+      doc.body.appendChild(a);
+      a.click();
+      a.remove();
+    });
+  });
+  $$("[data-progress-import]").forEach(function (input) {
+    var note = $("[data-progress-note]");
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file) return;
+      file.text().then(function (text) {
+        var got = JSON.parse(text);
+        if (!got || got.format !== "coursebuild-progress" || typeof got.data !== "object") throw new Error("format");
+        Object.keys(got.data).forEach(function (k) { save(k, got.data[k]); });
+        if (note) note.textContent = "Progress imported.";
+        reloadProgress();
+      }).catch(function () {
+        if (note) note.textContent = "That file is not a progress file exported from this course.";
+      });
+      input.value = "";
+    });
   });
 
   /* ---------- Pause and think: remember which were opened -------------- */

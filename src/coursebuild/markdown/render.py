@@ -24,6 +24,8 @@ from .citations import references_html
 from .glossary_marks import mark_glossary
 from .highlight import highlight_code
 from .math import MathError, failed_math, render_math
+from .practice_blocks import PracticeState, Question
+from .practice_render import practice_plugin, questions_of
 from .rules import shortcode_plugin
 from .state import CiteSite, GlossaryTerm, PageState
 
@@ -68,6 +70,9 @@ class RenderedBody:
     diagnostics: tuple[Diagnostic, ...]
     ids: frozenset[str] = frozenset()
     """Every element id in the body and References (targets for ``#anchor`` links)."""
+    questions: tuple[Question, ...] = ()
+    """The page's questions in reading order (for progress and the review page)."""
+    exercises: int = 0
 
 
 def slugify(title: str) -> str:
@@ -92,6 +97,7 @@ def create_markdown() -> MarkdownIt:
     shortcode_plugin(md)
     md.core.ruler.push("cb_glossary", mark_glossary)
     md.core.ruler.push("cb_anchor_labels", _label_anchors)
+    practice_plugin(md)
     md.add_render_rule("math_inline", _render_math_inline)
     md.add_render_rule("math_inline_double", _render_math_display)
     md.add_render_rule("math_block", _render_math_block)
@@ -103,7 +109,7 @@ def create_markdown() -> MarkdownIt:
 
 def render_body(path: str, body: str, body_line: int, bibliography: "Bibliography",
                 citation_style: str = "numeric", glossary: Mapping[str, GlossaryTerm] | None = None,
-                glossary_autolink: bool = True) -> RenderedBody:
+                glossary_autolink: bool = True, solutions: str = "show") -> RenderedBody:
     """Render ``body`` (which starts at file line ``body_line``) of ``path``."""
     md = create_markdown()
     state = PageState(path=path, line_offset=body_line, source_lines=body.split("\n"),
@@ -111,8 +117,9 @@ def render_body(path: str, body: str, body_line: int, bibliography: "Bibliograph
                       glossary=glossary or {}, glossary_autolink=glossary_autolink)
     # Columns are looked up in the body; lines are file lines, so pad the front.
     state.source_lines = [""] * (body_line - 1) + state.source_lines
-    env: dict = {"cb": state}
+    env: dict = {"cb": state, "cb_practice": PracticeState(solutions=solutions)}
     tokens = md.parse(body, env)
+    questions, exercises = questions_of(env)
     html = md.renderer.render(tokens, md.options, env)
     references = references_html(state)
     return RenderedBody(
@@ -126,6 +133,8 @@ def render_body(path: str, body: str, body_line: int, bibliography: "Bibliograph
         words=len(WORD_RE.findall(TAG_RE.sub(" ", html))),
         diagnostics=tuple(state.diagnostics),
         ids=frozenset(ID_RE.findall(html + references)),
+        questions=questions,
+        exercises=exercises,
     )
 
 

@@ -85,7 +85,7 @@ def _options(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> Build
     # Incremental: files are replaced one by one, so rebuilds are fast; the
     # session's lock keeps requests from seeing a half-updated folder.
     return BuildOptions(course_dir, out_dir, base_url=args.base_url, search=True, disk_cache=True,
-                        incremental=True)
+                        incremental=True, solutions=args.solutions)
 
 
 def _check_arguments(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> str:
