@@ -145,6 +145,7 @@
         if (text) {
           var box = el("div", "question-feedback");
           box.innerHTML = text;
+          $$("[id]", box).forEach(function (n) { n.removeAttribute("id"); });
           result.appendChild(box);
         }
       });

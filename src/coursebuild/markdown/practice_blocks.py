@@ -14,6 +14,7 @@ them into HTML once the whole page is parsed.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, MutableMapping
@@ -69,6 +70,8 @@ class PracticeState:
     """Names of the open practice tags around the content being parsed."""
     questions: int = 0
     exercises: int = 0
+    ids: dict[str, int] = field(default_factory=dict)
+    """How often each question hash occurred (a repeated question gets a suffix)."""
     found: list[Question] = field(default_factory=list)
     """Every question of the page, in reading order (filled in when they render)."""
 
@@ -142,8 +145,9 @@ def _open(state: StateBlock, call: Call, start: int, tag_end: int, end: int, lin
     token = state.push("practice_open", "div", 1)
     token.map = [start, close + 1]
     token.meta = {"kind": kind, "call": call, "line": line, "col": col,
-                  "number": practice.questions if kind == "question" else practice.exercises,
-                  "source": "\n".join(state.getLines(tag_end + 1, close, 0, False).split("\n"))}
+                  "number": practice.questions if kind == "question" else practice.exercises}
+    if kind == "question":
+        token.meta["id"] = _question_id(practice, state.getLines(tag_end + 1, close, 0, False))
     token.hidden = not kind
     _tokenize_inside(state, tag_end + 1, close, call.name)
     token = state.push("practice_close", "div", -1)
@@ -151,6 +155,13 @@ def _open(state: StateBlock, call: Call, start: int, tag_end: int, end: int, lin
     token.hidden = not kind
     state.line = close + 1
     return True
+
+
+def _question_id(practice: PracticeState, source: str) -> str:
+    """A hash of the question's text: stored answers survive edits elsewhere on the page."""
+    digest = hashlib.blake2b(source.encode("utf-8"), digest_size=5).hexdigest()
+    practice.ids[digest] = practice.ids.get(digest, 0) + 1
+    return digest if practice.ids[digest] == 1 else f"{digest}-{practice.ids[digest]}"
 
 
 def _tokenize_inside(state: StateBlock, first: int, last: int, name: str) -> None:

@@ -14,7 +14,6 @@ solutions are ``<details>`` too. questions.js makes the options answerable.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from html import escape
@@ -30,6 +29,7 @@ from .rules import render_inline_fragment
 from .state import PageState
 
 MARK_RE = re.compile(r"^\[([ xX])\](?:[ \t]+|$)")
+ID_ATTR_RE = re.compile(r'\sid="[^"]*"')
 PRACTICE_TAGS = ("question", "endquestion", "exercise", "endexercise", "hint", "endhint",
                  "solution", "endsolution")
 
@@ -61,14 +61,13 @@ def _render_practice(state: StateCore) -> None:
     practice = practice_of(state.env)
     tokens = state.tokens
     _check_stray_options(tokens, state.env["cb"])
-    seen: dict[str, int] = {}
     index = len(tokens) - 1
     questions: list[Question] = []
     while index >= 0:  # from the end, so replacing a range keeps earlier indexes valid
         token = tokens[index]
         if token.type == "practice_open" and token.meta.get("kind") == "question":
             close = _matching_close(tokens, index)
-            html, question = _question(state, tokens[index:close + 1], seen)
+            html, question = _question(state, tokens[index:close + 1])
             block = Token("html_block", "", 0)
             block.content, block.map = html, token.map
             tokens[index:close + 1] = [block]
@@ -117,7 +116,7 @@ def _render(state: StateCore, tokens: list[Token]) -> str:
 
 # --- Questions ---------------------------------------------------------------
 
-def _question(state: StateCore, tokens: list[Token], seen: dict[str, int]) -> tuple[str, Question | None]:
+def _question(state: StateCore, tokens: list[Token]) -> tuple[str, Question | None]:
     page: PageState = state.env["cb"]
     opening = tokens[0]
     call, line, col = opening.meta["call"], opening.meta["line"], opening.meta["col"]
@@ -137,9 +136,7 @@ def _question(state: StateCore, tokens: list[Token], seen: dict[str, int]) -> tu
     if problem:
         page.report(Severity.ERROR, line, col, "question", problem)
         return "", None
-    digest = hashlib.blake2b(opening.meta["source"].encode("utf-8"), digest_size=5).hexdigest()
-    seen[digest] = seen.get(digest, 0) + 1
-    ident = digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
+    ident = opening.meta["id"]
     kind = "text" if answer is not None else "multiple" if sum(o.correct for o in options) > 1 else "single"
     answers = tuple(a.strip() for a in (answer or "").split("|") if a.strip())
     question = Question(ident, opening.meta["number"], kind, _render(state, inner).strip(), tuple(options),
@@ -266,10 +263,11 @@ def answer_key_html(q: Question) -> str:
     items = []
     for index, option in enumerate(q.options):
         mark = "Correct:" if option.correct else "Not correct:"
+        shown = ID_ATTR_RE.sub("", option.html)  # the option itself keeps the ids (citations)
         feedback = (f'<div class="question-feedback" data-option="{index}">{option.feedback}</div>'
                     if option.feedback else "")
         items.append(f'<li class="{"is-correct" if option.correct else "is-wrong"}">'
-                     f'<span class="key-mark">{mark}</span> <div class="key-option">{option.html}</div>'
+                     f'<span class="key-mark">{mark}</span> <div class="key-option">{shown}</div>'
                      f"{feedback}</li>")
     return '<ul class="question-key">' + "".join(items) + "</ul>"
 
