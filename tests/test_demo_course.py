@@ -41,6 +41,13 @@ def test_demo_has_enough_course(prefixed_site: Path) -> None:
     for marker in ('class="cite-link"', 'class="note sidenote"', 'class="katex"', "pause-and-think",
                    '<figure', 'class="highlight"', 'class="glossary-term"'):
         assert marker in html, marker
+    # The guide teaches practice with its own questions and exercises, on several pages.
+    with_questions = [p.name for p in topics if 'class="question"' in (p / "index.html").read_text()]
+    assert len(with_questions) >= 4, with_questions
+    for marker in ('data-kind="single"', 'data-kind="multiple"', 'data-kind="text"', 'class="exercise"',
+                   'class="objectives"', 'class="key-points"', 'class="hint"', 'class="solution"'):
+        assert marker in html, marker
+    assert (prefixed_site / "review" / "index.html").is_file()
 
 
 def test_every_link_resolves_under_the_prefix(prefixed_site: Path) -> None:
