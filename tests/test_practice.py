@@ -174,6 +174,9 @@ def test_solutions_omit_leaves_the_solution_in_no_output_file(tmp_path: Path) ->
     assert index_files, "the search index was not built"
     # The exercise itself is there (in the page and the search index), its solution nowhere.
     assert any("which head attends where" in texts[rel] for rel in index_files)
+    # Objectives and key points are searchable too.
+    assert any("Explain what the QK circuit does" in texts[rel] and "Queries and keys decide where a head looks"
+               in texts[rel] for rel in index_files)
     assert "which head attends where" in texts["topics/attention/index.html"]
     leaks = [rel for rel, text in texts.items() if "Zanzibar" in text or "previous-token head copies" in text]
     assert leaks == []

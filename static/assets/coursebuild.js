@@ -429,14 +429,35 @@
   function day() { return Math.floor(Date.now() / 864e5); }
   function renderPractice() {
     var answers = load("answers", {}) || {};
+    var practice = load("practice", {}) || {};
     var review = load("review", {}) || {};
-    $$(".topic-card[data-slug]").forEach(function (card) {
-      var t = bySlug[card.dataset.slug];
-      if (!t || !t.questions) return;
-      var badge = $(".practice-badge", card) || $(".topic-card-text", card).appendChild(el("span", "practice-badge"));
-      var mine = answers[t.slug] || {};
-      var right = Object.keys(mine).filter(function (k) { return mine[k].c; }).length;
-      badge.textContent = right + " of " + t.questions + " question" + (t.questions === 1 ? "" : "s") + " right";
+    // [right, total]: as the topic page last counted it, else from the answers kept.
+    function score(slug) {
+      var t = bySlug[slug];
+      var mine = answers[slug] || {};
+      if (practice[slug]) return practice[slug];
+      return t && t.questions ? [Object.keys(mine).filter(function (k) { return mine[k].c; }).length, t.questions] : null;
+    }
+    var blocks = {};
+    $$(".nav-topic[data-slug], .topic-card[data-slug], .map-text-list li[data-slug]").forEach(function (node) {
+      var s = score(node.dataset.slug);
+      var card = node.classList.contains("topic-card");
+      var block = card && node.closest(".path-block");
+      if (!s || (!s[0] && !card)) return;
+      if (block) {
+        var sum = blocks[block.id] || (blocks[block.id] = [0, 0]);
+        sum[0] += s[0]; sum[1] += s[1];
+      }
+      var badge = $(".practice-badge", node) || $(card ? ".topic-card-text" : "a", node).appendChild(el("span", "practice-badge"));
+      badge.setAttribute("aria-hidden", "true");
+      var long = s[0] + " of " + s[1] + " question" + (s[1] === 1 ? "" : "s") + " right";
+      badge.textContent = card ? long : " " + s[0] + "/" + s[1];
+      var status = $(".progress-status", node);
+      if (status) status.textContent = " (" + (finished.has(node.dataset.slug) ? "finished, " : "") + long + ")";
+    });
+    $$("[data-block-progress]").forEach(function (span) {
+      var sum = blocks[span.closest(".path-block").id];
+      if (sum && sum[0]) span.textContent += " · " + sum[0] + " of " + sum[1] + " questions right";
     });
     var due = 0;
     topics.forEach(function (t) { if (finished.has(t.slug)) due += t.cards || 0; });
@@ -555,6 +576,7 @@
       save("last", null);
       save("opened", null);
       save("answers", null);
+      save("practice", null);
       save("review", null);
       $$(".pt-seen").forEach(function (s) { s.remove(); });
       $$(".was-opened").forEach(function (d) { d.classList.remove("was-opened"); });

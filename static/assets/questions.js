@@ -195,6 +195,9 @@
   function update() {
     var mine = answers()[slug] || {};
     var right = all.filter(function (q) { return (mine[q.dataset.question] || {}).c; }).length;
+    var scores = load("practice", {}) || {};
+    scores[slug] = [right, all.length];
+    save("practice", scores);
     if (status) {
       status.textContent = right + " of " + all.length + (all.length === 1 ? " question" : " questions") +
         " answered correctly";

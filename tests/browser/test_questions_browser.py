@@ -164,6 +164,13 @@ def test_answers_survive_a_reload_and_finish_the_topic(open_site) -> None:  # ty
     assert page.locator(".topic-card", has_text="Attention").locator(".practice-badge").inner_text() == \
         "3 of 3 questions right"
     assert page.locator("[data-review-due-count]").inner_text() == "4 cards are"
+    # The sidebar and the block summary count practice next to "finished".
+    nav = page.locator('.nav-topic[data-slug="attention"]')
+    assert nav.locator(".practice-badge").text_content() == " 3/3"
+    assert nav.locator(".progress-status").text_content() == " (finished, 3 of 3 questions right)"
+    assert "3 of 3 questions right" in page.locator("[data-block-progress]").text_content()
+    page.goto(session.base + "/map/")
+    assert page.locator('.map-text-list li[data-slug="attention"] .practice-badge').text_content() == " 3/3"
 
 
 def test_review_cards_are_scheduled(open_site) -> None:  # type: ignore[no-untyped-def]
