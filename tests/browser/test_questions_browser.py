@@ -202,7 +202,8 @@ def test_review_cards_are_scheduled(open_site) -> None:  # type: ignore[no-untyp
     assert page.locator("[data-review-due]").is_hidden()
 
 
-def test_progress_moves_to_another_browser_through_a_file(open_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_progress_moves_to_another_browser_through_a_file(  # type: ignore[no-untyped-def]
+        open_site, tmp_path: Path) -> None:
     old = open_site()
     page = old.goto(TOPIC)
     question(page, 1).get_by_label("The QK circuit").check()
