@@ -56,7 +56,20 @@ ATTENTION = topic("Attention", 1, """
     """, glossary="\n  - term: Attention head\n    definition: One of the parallel attention computations of a layer.",
     objectives='\n  - "Tell the QK circuit from the OV circuit"')
 
-NEXT = topic("Induction", 2, "The next step.\n",
+NEXT = topic("Induction", 2, """
+    The next step.
+
+    {% question shuffle=true %}
+    Which letter comes first?
+
+    - [x] A
+    - [ ] B
+    - [ ] C
+    - [ ] D
+    - [ ] E
+    - [ ] F
+    {% endquestion %}
+    """,
              prerequisites='\n  - title: "Attention"\n    url: "/topics/attention/"')
 
 
@@ -168,7 +181,7 @@ def test_answers_survive_a_reload_and_finish_the_topic(open_site) -> None:  # ty
     nav = page.locator('.nav-topic[data-slug="attention"]')
     assert nav.locator(".practice-badge").text_content() == " 3/3"
     assert nav.locator(".progress-status").text_content() == " (finished, 3 of 3 questions right)"
-    assert "3 of 3 questions right" in page.locator("[data-block-progress]").text_content()
+    assert page.locator("[data-block-progress]").text_content() == " 1 of 2 finished · 3 of 4 questions right"
     page.goto(session.base + "/map/")
     assert page.locator('.map-text-list li[data-slug="attention"] .practice-badge').text_content() == " 3/3"
 
@@ -267,3 +280,32 @@ def _violations(page, source: str, path: str) -> list[str]:  # type: ignore[no-u
         .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
         .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))""")
     return [f"{path}: {v}" for v in found]
+
+
+def test_shuffled_options_keep_their_order_for_one_reader(open_site) -> None:  # type: ignore[no-untyped-def]
+    page = open_site().goto("/topics/induction/")
+    options = page.locator(".question-option")
+    order = options.all_inner_texts()
+    assert sorted(order) == ["A", "B", "C", "D", "E", "F"]
+    page.reload()
+    assert options.all_inner_texts() == order
+    page.get_by_label("A", exact=True).check()
+    page.get_by_role("button", name="Check").click()
+    assert page.locator(".question-result").inner_text().startswith("Correct.")
+
+
+def test_read_next_and_print(open_site) -> None:  # type: ignore[no-untyped-def]
+    session = open_site()
+    page = session.goto(TOPIC)
+    read_next = page.locator("[data-read-next]")
+    assert read_next.is_visible() and read_next.locator("li:visible").all_inner_texts() == ["Induction"]
+    page.goto(session.base + "/topics/induction/")
+    page.get_by_role("button", name="Mark as finished").click()
+    page.goto(session.base + TOPIC)
+    assert read_next.is_hidden()  # the one topic it leads to is finished already
+    # Printing shows the questions and their options, and the solution (solutions: show), not the answers.
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert question(page, 1).locator(".question-option").first.is_visible()
+    assert question(page, 1).locator(".question-answer").is_hidden()
+    assert page.get_by_text("The previous-token head goes first.").is_visible()
