@@ -455,6 +455,13 @@
       var status = $(".progress-status", node);
       if (status) status.textContent = " (" + (finished.has(node.dataset.slug) ? "finished, " : "") + long + ")";
     });
+    $$(".map-node[data-slug]").forEach(function (a) {
+      var s = score(a.dataset.slug);
+      var title = $("title", a);
+      if (!s || !title) return;
+      title.dataset.name = title.dataset.name || title.textContent;
+      title.textContent = title.dataset.name + (s[0] ? " (" + s[0] + " of " + s[1] + " questions right)" : "");
+    });
     $$("[data-block-progress]").forEach(function (span) {
       var sum = blocks[span.closest(".path-block").id];
       if (sum && sum[0]) span.textContent += " · " + sum[0] + " of " + sum[1] + " questions right";

@@ -184,6 +184,8 @@ def test_answers_survive_a_reload_and_finish_the_topic(open_site) -> None:  # ty
     assert page.locator("[data-block-progress]").text_content() == " 1 of 2 finished · 3 of 4 questions right"
     page.goto(session.base + "/map/")
     assert page.locator('.map-text-list li[data-slug="attention"] .practice-badge').text_content() == " 3/3"
+    assert page.locator('.map-node[data-slug="attention"] title').text_content() == \
+        "Attention (3 of 3 questions right)"
 
 
 def test_review_cards_are_scheduled(open_site) -> None:  # type: ignore[no-untyped-def]
