@@ -311,3 +311,18 @@ def test_read_next_and_print(open_site) -> None:  # type: ignore[no-untyped-def]
     assert question(page, 1).locator(".question-option").first.is_visible()
     assert question(page, 1).locator(".question-answer").is_hidden()
     assert page.get_by_text("The previous-token head goes first.").is_visible()
+
+
+def test_reset_forgets_answers_with_the_progress(open_site) -> None:  # type: ignore[no-untyped-def]
+    session = open_site()
+    page = session.goto(TOPIC)
+    question(page, 1).get_by_label("The QK circuit").check()
+    question(page, 1).get_by_role("button", name="Check").click()
+    page.get_by_role("button", name="Mark as finished").click()
+    page.goto(session.base + "/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Reset progress").click()
+    assert page.evaluate("Object.keys(localStorage).filter(k => /:(answers|practice|review|finished)$/.test(k))") == []
+    page.goto(session.base + TOPIC)
+    assert question(page, 1).locator(".question-result").inner_text() == ""
+    assert page.locator("[data-practice-status]").inner_text() == "0 of 3 questions answered correctly"
