@@ -4,6 +4,7 @@ contain, the output folder's safety rules, --base-url and the command line.
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -332,7 +333,8 @@ def test_version() -> None:
 
     run = run_cli("--version")
     assert run.code == 0
-    assert run.stdout.strip() == f"coursebuild {__version__}"
+    pagefind = importlib.metadata.version("pagefind-bin")
+    assert run.stdout.strip() == f"coursebuild {__version__} (KaTeX 0.16.22, Pagefind {pagefind})"
 
 
 @pytest.mark.parametrize("args, words", [

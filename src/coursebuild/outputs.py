@@ -174,7 +174,7 @@ def asset_files(course_dir: Path, theme_dir: Path, topics: list[Page]) -> dict[s
     files: dict[str, Content] = {}
     _add_tree(files, theme_dir / "static", "")
     katex = assets.katex_dist()
-    files["assets/katex/katex.min.css"] = katex / "katex.min.css"
+    files["assets/katex/katex.min.css"] = assets.katex_stylesheet()
     for font in sorted((katex / "fonts").glob("*.woff2")):
         files[f"assets/katex/fonts/{font.name}"] = font
     files["assets/pygments.css"] = pygments_css().encode("utf-8")
