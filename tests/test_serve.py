@@ -59,7 +59,7 @@ The first topic says hello {% cite "knuth1984literate" %}.
 """
 
 COURSE = {
-    "course.yml": 'title: "Serve Test Course"\n',
+    "course.yml": 'title: "Serve Test Course"\nsite_url: "https://example.org"\n',
     "bibliography.bib": BIB,
     "content/index.md": "---\ntitle: Home\n---\n\nWelcome to the serve test course.\n",
     "content/topics/basics/_block.yml": 'title: "Basics"\norder: 1\n',
