@@ -250,3 +250,20 @@ def test_installed_package_builds_a_course_without_npm(kind: str, dists: dict[st
     version = subprocess.run([str(venv / "bin" / "coursebuild"), "--version"], env=env, capture_output=True,
                              text=True, timeout=60)
     assert f"KaTeX {assets.KATEX_VERSION}" in version.stdout and "Pagefind 1." in version.stdout
+
+
+def _make_plan(target: str) -> list[str]:
+    """The commands `make TARGET` would run from scratch (`make -n -B`: printed, not run)."""
+    done = subprocess.run(["make", "-n", "-B", target], cwd=REPO_ROOT, capture_output=True, text=True,
+                          timeout=60, check=True)
+    return [line.strip() for line in done.stdout.splitlines() if line.strip()]
+
+
+def test_make_demo_installs_only_what_building_needs() -> None:
+    demo = _make_plan("demo")
+    installs = [c for c in demo if " pip install " in c or c.startswith("npm ")]
+    assert installs == [".venv/bin/python -m pip install --disable-pip-version-check -q -e .",
+                        "npm ci --omit=dev --no-audit --no-fund"]
+    assert demo[-1] == ".venv/bin/coursebuild build . --out _site"
+    test = _make_plan("test")
+    assert any(c.endswith("-e '.[test]'") for c in test) and "npm ci --no-audit --no-fund" in test
