@@ -78,18 +78,12 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     clean = commands.add_parser("clean", help="remove the built site and the cache",
-                                description="Remove the output folder and the render cache "
-                                            f"(COURSE_DIR/{_cache_name()}); the next build makes both again.")
+                                description="Remove the output folder and the render cache; "
+                                            "the next build makes both again.")
     clean.add_argument("course_dir", nargs="?", default=".", metavar="COURSE_DIR",
                        help="the course folder (default: the current folder)")
     clean.add_argument("--out", "-o", default=None, metavar="DIR", help="output folder (default: COURSE_DIR/_site)")
     return parser
-
-
-def _cache_name() -> str:
-    from .pages import CACHE_DIR
-
-    return CACHE_DIR
 
 
 def _common(cmd: argparse.ArgumentParser) -> None:
