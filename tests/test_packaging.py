@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from coursebuild import assets
-from course_helpers import write_course
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 URL_RE = re.compile(r"url\(([^)]+)\)")
@@ -204,27 +203,12 @@ def test_wheel_contains_katex_assets_theme_and_metadata(dists: dict[str, Path], 
     assert axe_path == "None"
 
 
-MATH_COURSE = {
-    "course.yml": 'title: "Installed"\n',
-    "content/index.md": "---\ntitle: Home\ndescription: Home page.\n---\nWelcome.\n",
-    "content/topics/maths/index.md": """\
-        ---
-        title: "Maths"
-        description: "Formulas in every KaTeX font family."
-        order: 1
-        ---
-        Inline $\\mathbb{R}$, $\\mathfrak{g}$, $\\mathcal{C}$ and a display:
-
-        $$\\sum_{i=1}^n \\frac{a_i}{\\mathsf{b}} = \\mathtt{c} \\left(\\int x\\,dx\\right)$$
-    """,
-}
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["sdist", "wheel"])
 def test_installed_package_builds_a_course_without_npm(kind: str, dists: dict[str, Path], tmp_path: Path) -> None:
     """pip install of the release file into a fresh venv, far from the checkout and with
-    no node/npm on PATH; the course it builds has math, its fonts, the theme and search."""
+    no node/npm on PATH; `coursebuild new` and a strict build of its course give math with
+    every font the stylesheet names, the theme and search."""
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     env = _env_without_npm(venv / "bin")
@@ -234,12 +218,16 @@ def test_installed_package_builds_a_course_without_npm(kind: str, dists: dict[st
         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    course = write_course(tmp_path / "course", MATH_COURSE)
-    build = subprocess.run([str(venv / "bin" / "coursebuild"), "build", "--strict"], env=env, cwd=course,
+    coursebuild = str(venv / "bin" / "coursebuild")
+    new = subprocess.run([coursebuild, "new", "course"], env=env, cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120)
+    assert new.returncode == 0, new.stdout + new.stderr  # the starter files ship in the package
+    course = tmp_path / "course"
+    build = subprocess.run([coursebuild, "build", "--strict"], env=env, cwd=course,
                            capture_output=True, text=True, timeout=300)
     assert build.returncode == 0, build.stdout + build.stderr
     site = course / "_site"
-    assert 'class="katex' in (site / "topics" / "maths" / "index.html").read_text(encoding="utf-8")
+    assert 'class="katex' in (site / "topics/formulas-and-figures/index.html").read_text(encoding="utf-8")
     assert (site / "assets" / "coursebuild.css").is_file() and (site / "pagefind").is_dir()
     css = site / "assets" / "katex" / "katex.min.css"
     urls = _css_urls(css)
@@ -247,7 +235,7 @@ def test_installed_package_builds_a_course_without_npm(kind: str, dists: dict[st
     for url in urls:
         assert (css.parent / url).is_file(), f"{url} named by the stylesheet is missing"
     assert sorted(p.name for p in (css.parent / "fonts").iterdir()) == sorted(Path(u).name for u in urls)
-    version = subprocess.run([str(venv / "bin" / "coursebuild"), "--version"], env=env, capture_output=True,
+    version = subprocess.run([coursebuild, "--version"], env=env, capture_output=True,
                              text=True, timeout=60)
     assert f"KaTeX {assets.KATEX_VERSION}" in version.stdout and "Pagefind 1." in version.stdout
 
