@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from course_helpers import SITE_URL_NOTE, run_build, run_cli, topic, write_course
+from coursebuild.clean import cache_dir
 from coursebuild.config import CourseConfig
 from coursebuild.scaffold import STARTER_DIR, WORKFLOW, starter_files
 
@@ -214,11 +215,12 @@ def test_clean_removes_the_output_and_the_cache(tmp_path: Path) -> None:
     course = tmp_path / "c"
     assert run_cli("new", course).code == 0
     assert run_cli("build", course, "--no-search").code == 0
-    assert (course / "_site" / "index.html").is_file() and (course / ".coursebuild-cache").is_dir()
+    cache = cache_dir(course)  # wherever builds keep the render cache of this course
+    assert (course / "_site" / "index.html").is_file() and any(cache.rglob("*"))
     run = run_cli("clean", course)
     assert run.code == 0
-    assert run.stdout.strip() == f"removed {course / '_site'} and {course / '.coursebuild-cache'}"
-    assert not (course / "_site").exists() and not (course / ".coursebuild-cache").exists()
+    assert run.stdout.strip() == f"removed {course / '_site'} and {cache}"
+    assert not (course / "_site").exists() and not cache.exists()
     assert (course / "content" / "index.md").is_file()
     assert run_cli("clean", course).stdout.strip() == "nothing to remove: no output folder and no cache"
 
