@@ -7,30 +7,46 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
 
-# Stamp files: redo an install step only when its inputs change.
+# Stamp files: redo an install step only when its inputs change. Building a
+# course needs only the runtime half (coursebuild and KaTeX); the tests also
+# need the test extras (pytest, playwright, mypy, ruff, build) and axe-core.
+# A test install counts as a runtime install too, so it stamps both.
 PY_STAMP := $(VENV)/.coursebuild-installed
+PY_TEST_STAMP := $(VENV)/.coursebuild-test-installed
 NPM_STAMP := node_modules/.coursebuild-installed
+NPM_DEV_STAMP := node_modules/.coursebuild-dev-installed
 
-.PHONY: setup demo serve test browser bench clean
+.PHONY: setup setup-build demo serve test browser bench clean
 
-setup: $(PY_STAMP) $(NPM_STAMP)
+setup: $(PY_TEST_STAMP) $(NPM_DEV_STAMP)
+
+setup-build: $(PY_STAMP) $(NPM_STAMP)
 
 $(VENV)/pyvenv.cfg:
 	$(PYTHON) -m venv $(VENV)
 
+# KaTeX only (axe-core is a devDependency, for the accessibility tests).
 $(NPM_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --omit=dev --no-audit --no-fund
 	touch $@
+
+$(NPM_DEV_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NPM_STAMP) $@
 
 # Editable install: coursebuild.assets then finds KaTeX in node_modules/.
 $(PY_STAMP): pyproject.toml hatch_build.py $(VENV)/pyvenv.cfg
-	$(VPY) -m pip install --disable-pip-version-check -q -e '.[test]'
+	$(VPY) -m pip install --disable-pip-version-check -q -e .
 	touch $@
 
-demo: setup
+$(PY_TEST_STAMP): pyproject.toml hatch_build.py $(VENV)/pyvenv.cfg
+	$(VPY) -m pip install --disable-pip-version-check -q -e '.[test]'
+	touch $(PY_STAMP) $@
+
+demo: setup-build
 	$(VENV)/bin/coursebuild build . --out _site
 
-serve: setup
+serve: setup-build
 	$(VENV)/bin/coursebuild serve .
 
 # Browser tests drive Debian's chromium (no browser download by playwright).
@@ -54,4 +70,4 @@ bench: setup
 	$(VPY) benchmarks/serve_bench.py
 
 clean:
-	rm -rf _site dist build .pytest_cache .coursebuild-cache
+	rm -rf _site dist build .pytest_cache .mypy_cache .ruff_cache .coursebuild-cache

@@ -4,6 +4,7 @@ contain, the output folder's safety rules, --base-url and the command line.
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -22,7 +23,7 @@ BIB = """\
 """
 
 COURSE = {
-    "course.yml": 'title: "Tiny Course"\ndescription: "A course for tests."\n',
+    "course.yml": 'title: "Tiny Course"\ndescription: "A course for tests."\nsite_url: "https://example.org"\n',
     "bibliography.bib": BIB,
     "content/index.md": "---\ntitle: Home\n---\nWelcome to the **tiny** course.\n",
     "content/about.md": "---\ntitle: About\ndescription: Who we are.\n---\nAbout *us*.\n",
@@ -125,7 +126,7 @@ def test_sitemap_lists_every_page(site: Path) -> None:
     xml = read(site, "sitemap.xml")
     for url in ("/", "/topics/first-steps/", "/topics/next-steps/", "/topics/last/", "/about/",
                 "/topics/", "/glossary/", "/bibliography/", "/map/"):
-        assert f"<loc>{url}</loc>" in xml, url
+        assert f"<loc>https://example.org{url}</loc>" in xml, url
 
 
 def test_glossary_and_bibliography_pages(site: Path) -> None:
@@ -267,7 +268,9 @@ def test_base_url_prefixes_every_root_relative_url(tmp_path: Path, given: str) -
     topic_html = (out / "topics/next-steps/index.html").read_text("utf-8")
     assert f'<a class="glossary-term" href="{prefix}glossary/#term-widget"' in topic_html
     assert f'<img src="{prefix}topics/first-steps/images/diagram.svg"' in topic_html
-    assert f"<loc>{prefix}topics/last/</loc>" in (out / "sitemap.xml").read_text("utf-8")
+    assert f"<loc>https://example.org{prefix}topics/last/</loc>" in (out / "sitemap.xml").read_text("utf-8")
+    assert f'<meta property="og:url" content="https://example.org{prefix}topics/last/">' in \
+        (out / "topics/last/index.html").read_text("utf-8")
 
 
 def test_base_url_from_course_yml_and_cli_wins(tmp_path: Path) -> None:
@@ -291,7 +294,7 @@ def test_empty_course_builds_the_site_pages(tmp_path: Path) -> None:
     assert run.problems() == []
     assert re.fullmatch(r"built 7 pages in \d+\.\d\d s, 0 errors, 0 warnings", run.summary)
     for rel in ("index.html", "topics/index.html", "glossary/index.html", "bibliography/index.html",
-                "map/index.html", "search/index.html", "404.html", "sitemap.xml"):
+                "map/index.html", "search/index.html", "404.html"):
         assert (out / rel).is_file(), rel
 
 
@@ -332,7 +335,8 @@ def test_version() -> None:
 
     run = run_cli("--version")
     assert run.code == 0
-    assert run.stdout.strip() == f"coursebuild {__version__}"
+    pagefind = importlib.metadata.version("pagefind-bin")
+    assert run.stdout.strip() == f"coursebuild {__version__} (KaTeX 0.16.22, Pagefind {pagefind})"
 
 
 @pytest.mark.parametrize("args, words", [

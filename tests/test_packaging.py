@@ -1,12 +1,16 @@
-"""Packaging tests: KaTeX assets, built-in theme, and the wheel build hook."""
+"""Packaging tests: KaTeX assets, built-in theme, the build hook, and the sdist and
+wheel installed into fresh virtual environments with no npm on PATH."""
 
 from __future__ import annotations
 
+import email
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -44,6 +48,19 @@ def test_every_woff2_font_referenced_by_katex_css_exists() -> None:
     for url in woff2:
         assert url.startswith("fonts/"), url
         assert (dist / url).is_file(), f"missing font {url} in {dist}"
+
+
+def test_site_stylesheet_names_only_the_woff2_fonts_that_ship() -> None:
+    css = assets.katex_stylesheet().decode("utf-8")
+    urls = URL_RE.findall(css)
+    assert len(urls) == 20 and all(u.endswith(".woff2") for u in urls), urls
+    assert ".woff)" not in css and ".ttf" not in css and 'format("woff")' not in css
+    shipped = {f"fonts/{p.name}" for p in (assets.katex_dist() / "fonts").glob("*.woff2")}
+    assert set(urls) == shipped
+    # Everything else of KaTeX's stylesheet is kept byte for byte.
+    original = (assets.katex_dist() / "katex.min.css").read_text(encoding="utf-8")
+    assert css.count("@font-face") == original.count("@font-face") == 20
+    assert assets.woff2_only(original) == css == assets.woff2_only(css)
 
 
 def test_katex_dist_missing_raises_with_setup_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,36 +113,74 @@ def _theme_files(name: str) -> list[str]:
     )
 
 
-@pytest.mark.slow
-def test_wheel_contains_katex_assets_and_theme(tmp_path: Path) -> None:
-    out = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(REPO_ROOT), "--no-deps", "-q",
-         "--disable-pip-version-check", "-w", str(out)],
-        check=True,
-        timeout=300,
+def _env_without_npm(bin_dir: Path) -> dict[str, str]:
+    """This environment with PATH holding only ``bin_dir`` (a virtual environment's bin/)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "COURSEBUILD_DEBUG")}
+    env["PATH"] = str(bin_dir)
+    assert shutil.which("npm", path=env["PATH"]) is None and shutil.which("node", path=env["PATH"]) is None
+    return env
+
+
+@pytest.fixture(scope="module")
+def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sdist, and the wheel that `python -m build` makes *from the sdist*, built with
+    no npm on PATH: the wheel exists only if the sdist holds every KaTeX file it needs."""
+    out = tmp_path_factory.mktemp("dist")
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(REPO_ROOT)],
+        env=_env_without_npm(Path(sys.executable).parent), capture_output=True, text=True, timeout=300,
     )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (sdist,) = out.glob("coursebuild-*.tar.gz")
     (wheel,) = out.glob("coursebuild-*.whl")
-    with zipfile.ZipFile(wheel) as zf:
+    return {"sdist": sdist, "wheel": wheel}
+
+
+@pytest.mark.slow
+def test_sdist_is_self_contained(dists: dict[str, Path]) -> None:
+    with tarfile.open(dists["sdist"]) as tar:
+        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
+    for name in ("LICENSE", "README.md", "CHANGELOG.md", "pyproject.toml", "hatch_build.py", "package.json",
+                 "node_modules/katex/LICENSE", "node_modules/katex/package.json",
+                 "node_modules/katex/dist/katex.min.css", "node_modules/katex/dist/katex.min.js"):
+        assert name in names, name
+    fonts = {n for n in names if n.startswith("node_modules/katex/dist/fonts/")}
+    assert len(fonts) == 20 and all(n.endswith(".woff2") for n in fonts), sorted(fonts)
+    assert not any(n.startswith("node_modules/") and "katex" not in n for n in names)  # no axe-core
+
+
+@pytest.mark.slow
+def test_wheel_contains_katex_assets_theme_and_metadata(dists: dict[str, Path], tmp_path: Path) -> None:
+    with zipfile.ZipFile(dists["wheel"]) as zf:
         names = set(zf.namelist())
         zf.extractall(tmp_path / "site")
+        meta_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        metadata = email.message_from_bytes(zf.read(meta_name))
 
     assert "coursebuild/__init__.py" in names
     assert "coursebuild/assets.py" in names
-    assert "coursebuild/_vendor/katex/katex.min.css" in names
-    assert "coursebuild/_vendor/katex/LICENSE" in names
-    fonts = REPO_ROOT / "node_modules" / "katex" / "dist" / "fonts"
-    for font in fonts.iterdir():
-        if font.suffix in (".woff2", ".woff", ".ttf"):
-            assert f"coursebuild/_vendor/katex/fonts/{font.name}" in names
-    assert not any(n.startswith("coursebuild/_vendor/axe") for n in names)
+    for name in ("katex.min.css", "katex.min.js", "LICENSE"):
+        assert f"coursebuild/_vendor/katex/{name}" in names
+    fonts = sorted(n for n in names if n.startswith("coursebuild/_vendor/katex/fonts/"))
+    assert len(fonts) == 20 and all(n.endswith(".woff2") for n in fonts), fonts
+    assert not any(n.endswith((".woff", ".ttf")) for n in names)
+    assert not any("axe" in n for n in names)
+    # The shipped stylesheet names exactly the fonts that ship.
+    css = tmp_path / "site" / "coursebuild" / "_vendor" / "katex" / "katex.min.css"
+    assert {f"coursebuild/_vendor/katex/{u}" for u in _css_urls(css)} == set(fonts)
 
     # Every file of the repo-root theme ships under coursebuild/_theme/.
     for name in ("templates", "static"):
         for rel in _theme_files(name):
             assert f"coursebuild/_theme/{name}/{rel}" in names
-    if _theme_files("templates"):
-        assert any(n.startswith("coursebuild/_theme/templates/") for n in names)
+
+    assert metadata["License-Expression"] == "MIT"
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert metadata["Description-Content-Type"] == "text/markdown"
+    assert "## Install and use" in metadata.get_payload()
+    classifiers = metadata.get_all("Classifier")
+    assert "Topic :: Education" in classifiers and "Programming Language :: Python :: 3.11" in classifiers
+    assert metadata["Requires-Python"] == ">=3.11"
 
     # The installed layout resolves assets inside the package, not the checkout.
     site = tmp_path / "site"
@@ -135,9 +190,7 @@ def test_wheel_contains_katex_assets_and_theme(tmp_path: Path) -> None:
         "import importlib.util, sys; "
         "spec = importlib.util.spec_from_file_location('probe_assets', sys.argv[1]); "
         "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); "
-        "print(m.katex_dist()); print(m.axe_core_js())\n"
-        "try: print(m.theme_dir())\n"
-        "except m.AssetsMissing: print('missing')"
+        "print(m.katex_dist()); print(m.axe_core_js()); print(m.theme_dir())"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
@@ -146,6 +199,59 @@ def test_wheel_contains_katex_assets_and_theme(tmp_path: Path) -> None:
     )
     katex_path, axe_path, theme_path = result.stdout.split("\n")[:3]
     assert Path(katex_path) == site / "coursebuild" / "_vendor" / "katex"
-    if _theme_files("templates"):
-        assert Path(theme_path) == site / "coursebuild" / "_theme"
+    assert Path(theme_path) == site / "coursebuild" / "_theme"
     assert axe_path == "None"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["sdist", "wheel"])
+def test_installed_package_builds_a_course_without_npm(kind: str, dists: dict[str, Path], tmp_path: Path) -> None:
+    """pip install of the release file into a fresh venv, far from the checkout and with
+    no node/npm on PATH; `coursebuild new` and a strict build of its course give math with
+    every font the stylesheet names, the theme and search."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    env = _env_without_npm(venv / "bin")
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "-q",
+         "--disable-pip-version-check", str(dists[kind])],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    coursebuild = str(venv / "bin" / "coursebuild")
+    new = subprocess.run([coursebuild, "new", "course"], env=env, cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120)
+    assert new.returncode == 0, new.stdout + new.stderr  # the starter files ship in the package
+    course = tmp_path / "course"
+    build = subprocess.run([coursebuild, "build", "--strict"], env=env, cwd=course,
+                           capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stdout + build.stderr
+    site = course / "_site"
+    assert 'class="katex' in (site / "topics/formulas-and-figures/index.html").read_text(encoding="utf-8")
+    assert (site / "assets" / "coursebuild.css").is_file() and (site / "pagefind").is_dir()
+    css = site / "assets" / "katex" / "katex.min.css"
+    urls = _css_urls(css)
+    assert len(urls) == 20
+    for url in urls:
+        assert (css.parent / url).is_file(), f"{url} named by the stylesheet is missing"
+    assert sorted(p.name for p in (css.parent / "fonts").iterdir()) == sorted(Path(u).name for u in urls)
+    version = subprocess.run([coursebuild, "--version"], env=env, capture_output=True,
+                             text=True, timeout=60)
+    assert f"KaTeX {assets.KATEX_VERSION}" in version.stdout and "Pagefind 1." in version.stdout
+
+
+def _make_plan(target: str) -> list[str]:
+    """The commands `make TARGET` would run from scratch (`make -n -B`: printed, not run)."""
+    done = subprocess.run(["make", "-n", "-B", target], cwd=REPO_ROOT, capture_output=True, text=True,
+                          timeout=60, check=True)
+    return [line.strip() for line in done.stdout.splitlines() if line.strip()]
+
+
+def test_make_demo_installs_only_what_building_needs() -> None:
+    demo = _make_plan("demo")
+    installs = [c for c in demo if " pip install " in c or c.startswith("npm ")]
+    assert installs == [".venv/bin/python -m pip install --disable-pip-version-check -q -e .",
+                        "npm ci --omit=dev --no-audit --no-fund"]
+    assert demo[-1] == ".venv/bin/coursebuild build . --out _site"
+    test = _make_plan("test")
+    assert any(c.endswith("-e '.[test]'") for c in test) and "npm ci --no-audit --no-fund" in test

@@ -59,7 +59,7 @@ The first topic says hello {% cite "knuth1984literate" %}.
 """
 
 COURSE = {
-    "course.yml": 'title: "Serve Test Course"\n',
+    "course.yml": 'title: "Serve Test Course"\nsite_url: "https://example.org"\n',
     "bibliography.bib": BIB,
     "content/index.md": "---\ntitle: Home\n---\n\nWelcome to the serve test course.\n",
     "content/topics/basics/_block.yml": 'title: "Basics"\norder: 1\n',
@@ -339,7 +339,8 @@ def test_a_templates_folder_made_while_serving_is_watched(served: Served) -> Non
     for n in range(2):  # the second edit is seen inside the new folder
         marked = original.replace("{% block content %}", f"{{% block content %}}<!-- mark-{n} -->")
         override.write_text(marked)
-        wait_for(lambda: f"<!-- mark-{n} -->" in served.text("/topics/second/"), what=f"template edit {n}")
+        wait_for(lambda: f"<!-- mark-{n} -->" in served.text("/topics/second/"),  # noqa: B023 (called here)
+                 what=f"template edit {n}")
 
 
 def test_events_stream_reload_css_and_errors(served: Served) -> None:

@@ -21,7 +21,9 @@ __all__ = [
     "axe_core_js",
     "katex_dist",
     "katex_css_version",
+    "katex_stylesheet",
     "theme_dir",
+    "woff2_only",
 ]
 
 #: The KaTeX release embedded in pykatex 0.1.1; the stylesheet and fonts must match it.
@@ -33,6 +35,8 @@ _REPO_ROOT = Path(__file__).resolve().parents[2]
 
 _SETUP_HINT = "run `npm ci` (or `make setup`) in the coursebuild repository"
 _KATEX_VERSION_RE = re.compile(r"\.katex-version:after\{content:\"([^\"]+)\"\}")
+# One fallback source of an @font-face `src` list: `,url(fonts/X.woff) format("woff")`.
+_FALLBACK_FONT_RE = re.compile(r""",\s*url\(["']?[^)"']+\.(?:woff|ttf)["']?\)\s*format\(["'][a-z]+["']\)""")
 
 
 class AssetsMissing(Exception):
@@ -47,6 +51,22 @@ def katex_css_version(css_path: Path) -> str | None:
     """
     match = _KATEX_VERSION_RE.search(css_path.read_text(encoding="utf-8"))
     return match.group(1) if match else None
+
+
+def woff2_only(css: str) -> str:
+    """KaTeX's stylesheet with the ``.woff``/``.ttf`` fallbacks dropped from each ``@font-face``.
+
+    Every browser a coursebuild site supports reads woff2, and only the woff2
+    fonts ship, so the stylesheet names exactly the files that exist. This
+    module stays stdlib-only: ``hatch_build.py`` loads it by path for this.
+    """
+    return _FALLBACK_FONT_RE.sub("", css)
+
+
+def katex_stylesheet() -> bytes:
+    """The KaTeX stylesheet a site ships: ``katex.min.css`` naming only woff2 fonts."""
+    css = (katex_dist() / "katex.min.css").read_text(encoding="utf-8")
+    return woff2_only(css).encode("utf-8")
 
 
 def _katex_candidates() -> list[Path]:

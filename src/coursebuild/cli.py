@@ -26,12 +26,44 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+EPILOG = """\
+exit codes:
+  0  built (warnings allowed)
+  1  content errors (or warnings with --strict)
+  2  usage or configuration errors (bad flags, course.yml, refused folders)
+
+guide: the coursebuild author's guide is the course in the content/ folder of
+coursebuild's repository (`make demo` there builds it); `coursebuild new DIR`
+writes a starter course that shows every kind of content, to copy from.
+"""
+
+
+def version_text() -> str:
+    """``coursebuild X (KaTeX Y, Pagefind Z)``: the engines that shape every site."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .assets import KATEX_VERSION
+
+    try:
+        pagefind = version("pagefind-bin")
+    except PackageNotFoundError:
+        pagefind = "not installed"
+    return f"coursebuild {__version__} (KaTeX {KATEX_VERSION}, Pagefind {pagefind})"
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="coursebuild", description="Build interactive course websites from Markdown.")
-    parser.add_argument("--version", action="version", version=f"coursebuild {__version__}")
+    parser = _Parser(prog="coursebuild", description="Build interactive course websites from Markdown.",
+                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=version_text())
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    new = commands.add_parser("new", help="start a course: write a starter course into a new folder",
+                              description="Write a starter course into DIR (a new or empty folder).",
+                              epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    new.add_argument("course_dir", metavar="DIR", help="the folder to create")
+    new.add_argument("--title", default=None, help="the course's title (default: from the folder name)")
     build = commands.add_parser("build", help="build the course into a static site",
-                                description="Build COURSE_DIR into a static site.")
+                                description="Build COURSE_DIR into a static site.",
+                                epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(build)
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--quiet", "-q", action="store_true", help="print only problems and the summary")
@@ -39,11 +71,19 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                        help="worker processes for rendering (default: one per CPU)")
     serve = commands.add_parser("serve", help="build, serve and rebuild on every change",
-                                description="Build COURSE_DIR, serve it and rebuild on changes.")
+                                description="Build COURSE_DIR, serve it and rebuild on changes.",
+                                epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(serve)
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (0 picks a free one)")
+    serve.add_argument("--port", type=int, default=None,
+                       help="port to listen on (default 8000, or the next free one; 0 picks any free one)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    clean = commands.add_parser("clean", help="remove the built site and the cache",
+                                description="Remove the output folder and the render cache; "
+                                            "the next build makes both again.")
+    clean.add_argument("course_dir", nargs="?", default=".", metavar="COURSE_DIR",
+                       help="the course folder (default: the current folder)")
+    clean.add_argument("--out", "-o", default=None, metavar="DIR", help="output folder (default: COURSE_DIR/_site)")
     return parser
 
 
@@ -63,14 +103,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    from . import scaffold
+
+    if args.command == "new":
+        return scaffold.run_new(args)
     course_dir = Path(args.course_dir)
     if not course_dir.is_dir():
         print(f"coursebuild: error: course folder '{args.course_dir}' does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    if not scaffold.looks_like_course(course_dir):
+        print(scaffold.no_course_message(Path(args.course_dir)), file=sys.stderr)
         return EXIT_USAGE
     out_dir = Path(args.out) if args.out else course_dir / "_site"
     try:
         if args.command == "build":
             return run_build(args, course_dir, out_dir)
+        if args.command == "clean":
+            from .clean import run_clean
+
+            return run_clean(args, course_dir, out_dir)
         from .serve.command import run_serve
 
         return run_serve(args, course_dir, out_dir)

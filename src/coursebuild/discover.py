@@ -11,6 +11,7 @@ without a block. Every topic is served at ``/topics/<slug>/``.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +85,29 @@ def discover(course_dir: Path, content_dir: str) -> Discovery:
     if topics.is_dir():
         _walk_topics(course_dir, topics, pages, blocks, diags)
     _check_slugs(pages, diags)
+    diags += _stray_markdown(course_dir, content, pages)
     return Discovery(tuple(pages), tuple(blocks), tuple(diags))
+
+
+def _stray_markdown(course_dir: Path, content: Path, pages: list[SourcePage]) -> list[Diagnostic]:
+    """One warning naming the Markdown files under ``content`` that become no page (e.g.
+    ``content/posts/a.md``), so a misplaced topic is not silently left out."""
+    used = {p.path for p in pages} | {a.source for p in pages for a in p.assets}
+    stray: list[str] = []
+    for folder, dirs, files in os.walk(content):
+        dirs[:] = sorted(d for d in dirs if not IGNORED.search(d))
+        for name in sorted(files):
+            path = Path(folder) / name
+            # A link is left to the symlink checks: it may point out of the course.
+            if name.endswith(".md") and not IGNORED.search(name) and path not in used and not path.is_symlink():
+                stray.append(rel_path(path, course_dir))
+    if not stray:
+        return []
+    shown = ", ".join(stray[:5]) + (f" and {len(stray) - 5} more" if len(stray) > 5 else "")
+    where = rel_path(content, course_dir)
+    return [warning(stray[0], 0, 0, "not-in-course",
+                    f"not part of the course: {shown} (topics are {where}/topics/<block>/<topic>/index.md "
+                    f"or {where}/topics/<topic>.md, other pages {where}/<name>.md)")]
 
 
 def _walk_topics(course_dir: Path, topics: Path, pages: list[SourcePage],

@@ -12,7 +12,9 @@ import jinja2
 from jinja2 import meta
 
 from . import assets
+from .config import CONFIG_FILE, CourseConfig
 from .course import Page
+from .diagnostics import Diagnostic, info
 from .discover import inside
 from .markdown.highlight import pygments_css
 from .nav import LearningPathNav, topics_json
@@ -93,15 +95,24 @@ def render_pages(data: SiteData, env: jinja2.Environment,
              f"Review the terms and questions of the topics you finished in {course.config.title}.", "/review/")
         out[REVIEW_DATA] = cards
     emit("404.html", "404.html", "404", "Page not found", "This page does not exist.", "/404.html")
-    urls = ["/"] + [t.url for t in course.topics] + [p.url for p in course.pages] + \
-        [f"/{name}/" for name in SPECIAL_PAGES if name != "search"]
-    # Without site_url the sitemap can only hold paths, but they still need the base URL.
-    absolute = [site["site_url"] + course.config.base_url.rstrip("/") + u for u in urls]
-    emit("sitemap.xml", "sitemap.xml", "sitemap", "Sitemap", "", "/sitemap.xml", sitemap_urls=absolute)
+    if site["site_url"]:  # a sitemap's <loc> must be absolute: none without site_url
+        urls = ["/"] + [t.url for t in course.topics] + [p.url for p in course.pages] + \
+            [f"/{name}/" for name in SPECIAL_PAGES if name != "search"]
+        absolute = [site["site_url"] + course.config.base_url.rstrip("/") + u for u in urls]
+        emit("sitemap.xml", "sitemap.xml", "sitemap", "Sitemap", "", "/sitemap.xml", sitemap_urls=absolute)
     if cache is not None:
         for stale in set(cache.entries) - set(out):
             del cache.entries[stale]
     return out, templated
+
+
+def site_url_note(config: CourseConfig) -> list[Diagnostic]:
+    """Without site_url, one info line on what setting it would add."""
+    if config.site_url:
+        return []
+    return [info(CONFIG_FILE, 0, 0, "site-url-missing",
+                 "no site_url, so no sitemap.xml; set site_url (e.g. https://you.github.io) for a "
+                 "sitemap and absolute canonical and Open Graph URLs")]
 
 
 def _nav(data: SiteData, env: jinja2.Environment, site: dict[str, Any], site_fp: str,
@@ -180,7 +191,7 @@ def asset_files(course_dir: Path, theme_dir: Path, topics: list[Page]) -> dict[s
     files: dict[str, Content] = {}
     _add_tree(files, theme_dir / "static", "")
     katex = assets.katex_dist()
-    files["assets/katex/katex.min.css"] = katex / "katex.min.css"
+    files["assets/katex/katex.min.css"] = assets.katex_stylesheet()
     for font in sorted((katex / "fonts").glob("*.woff2")):
         files[f"assets/katex/fonts/{font.name}"] = font
     files["assets/pygments.css"] = pygments_css().encode("utf-8")

@@ -24,7 +24,7 @@ from .config import CourseConfig, load_config
 from .diagnostics import Diagnostic, Severity, count, info, sort_key
 from .discover import SourcePage, discover
 from .markdown.render import RenderedBody
-from .outputs import PageCache, asset_files, course_template_names, render_pages
+from .outputs import PageCache, asset_files, course_template_names, render_pages, site_url_note
 from .pages import CACHE_DIR, RenderCache, RenderSettings, render_all
 from .search import SearchIndexFailed, index_site
 from .site import SiteData, TemplateFailure, environment
@@ -194,6 +194,7 @@ class Builder:
             result.changed = sorted(files)
             self.cache.prune_disk(set(self.cache.memory))
         result.written = True
+        result.diagnostics += site_url_note(config)
 
     def _bibliography(self, rel: str) -> tuple[Bibliography, list[Diagnostic]]:
         """The .bib file, parsed again only when its size or mtime changed."""

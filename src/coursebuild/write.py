@@ -18,7 +18,7 @@ MARKER = ".coursebuild-site"
 
 Content = Union[bytes, Path]
 
-ATTR_URL_RE = re.compile(r"""(\s(?:href|src|action|poster|data-src|xlink:href)\s*=\s*)(["'])/(?!/)""")
+ATTR_URL_RE = re.compile(r"""(\s(?:href|src|action|poster|data-src|xlink:href|content)\s*=\s*)(["'])/(?!/)""")
 SRCSET_RE = re.compile(r"""(\ssrcset\s*=\s*)(["'])([^"']*)\2""")
 CSS_URL_RE = re.compile(r"""url\((["']?)/(?!/)""")
 

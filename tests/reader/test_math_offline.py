@@ -33,3 +33,24 @@ def test_screenshots_for_review(page_factory, server, width: int, scheme: str) -
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
     assert page.evaluate("document.scrollingElement.scrollWidth") <= width
+
+
+def test_every_katex_font_the_stylesheet_names_loads(page_factory, server) -> None:  # type: ignore[no-untyped-def]
+    """The site's KaTeX stylesheet names only files that exist: forcing every @font-face to
+    load requests each of them, and none is missing (no 404, no failed request)."""
+    page = page_factory()
+    statuses: dict[str, int] = {}
+    failed: list[str] = []
+    page.on("response", lambda r: statuses.__setitem__(r.url, r.status))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.goto(f"{server}/topics/math-with-katex/", wait_until="networkidle")
+    faces = page.evaluate("""async () => {
+        const katex = [...document.fonts].filter(f => f.family.replace(/["']/g, '').startsWith('KaTeX_'));
+        await Promise.all(katex.map(f => f.load().catch(() => null)));
+        return katex.map(f => f.status);
+    }""")
+    page.wait_for_load_state("networkidle")
+    assert len(faces) == 20 and set(faces) == {"loaded"}, faces
+    fonts = [url for url in statuses if "/assets/katex/fonts/" in url]
+    assert len(fonts) == 20 and all(url.endswith(".woff2") for url in fonts), fonts
+    assert not failed and all(status < 400 for status in statuses.values()), (failed, statuses)

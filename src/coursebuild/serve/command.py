@@ -23,6 +23,9 @@ from .session import ServeSession
 from .watcher import CourseWatcher
 
 EXIT_OK, EXIT_USAGE = 0, 2
+DEFAULT_PORT = 8000
+PORT_TRIES = 20
+"""Without --port: 8000, else the next free one of 8001 … 8019, else any free port."""
 FATAL_RULES = ("output", "assets")
 """Usage errors that no edit of the course can fix while serving."""
 
@@ -42,9 +45,9 @@ def run_serve(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
         return _usage_error(problem)
     session = ServeSession(_options(args, course_dir, out_dir))
     try:
-        server = PreviewServer((args.host, args.port), session)
+        server = _listen(args, session)
     except OSError as exc:
-        return _usage_error(_bind_problem(exc, args.host, args.port))
+        return _usage_error(_bind_problem(exc, args.host, DEFAULT_PORT if args.port is None else args.port))
     except OverflowError:
         return _usage_error(f"--port must be between 0 and 65535, not {args.port}")
     scheduler = RebuildScheduler(session.rebuild)
@@ -88,8 +91,26 @@ def _options(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> Build
                         incremental=True, solutions=args.solutions)
 
 
+def _listen(args: argparse.Namespace, session: ServeSession) -> PreviewServer:
+    """Bind the server; an explicit --port must be free, the default moves on to a free one."""
+    if args.port is not None:
+        return PreviewServer((args.host, args.port), session)
+    for port in [*range(DEFAULT_PORT, DEFAULT_PORT + PORT_TRIES), 0]:
+        try:
+            server = PreviewServer((args.host, port), session)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            continue
+        if port != DEFAULT_PORT:
+            print(f"coursebuild: port {DEFAULT_PORT} is in use; serving on port {server.server_address[1]} "
+                  "instead", file=sys.stderr, flush=True)
+        return server
+    raise OSError(errno.EADDRINUSE, "no free port")  # not even an ephemeral one
+
+
 def _check_arguments(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> str:
-    if not 0 <= args.port <= 65535:
+    if args.port is not None and not 0 <= args.port <= 65535:
         return f"--port must be between 0 and 65535, not {args.port}"
     try:
         check_output_dir(out_dir, course_dir)
