@@ -75,8 +75,9 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str], list[str], int]] = [
      ["course.yml:3:1: error: YAML syntax error: did not find expected ',' or ']'"], 2),
     ("course-yml-not-a-mapping", dict(OK, **{"course.yml": "- title\n"}), [],
      ["course.yml:1:1: error: course.yml must be a mapping of settings"], 2),
-    ("course-yml-citation-style", dict(OK, **{"course.yml": "title: T\ncitation_style: apa\n"}), [],
-     ["course.yml:2:17: error: citation_style must be one of numeric, author-year"], 2),
+    ("course-yml-citation-style", dict(OK, **{"course.yml": "title: T\ncitation_style: harvard\n"}), [],
+     ["course.yml:2:17: error: citation_style must be one of numeric, author-year, apa, ieee, "
+      "chicago-author-date or the path of a .csl file"], 2),
     ("course-yml-not-utf8", dict(OK, **{"course.yml": "title: Caf\xe9\n".encode("latin-1")}), [],
      ["course.yml: error: file is not valid UTF-8"], 2),
     ("bib-syntax-error", dict(OK, **{"bibliography.bib": "@book{a,\n  title = {X},\n  year = 1984\n  author = {Y}\n}\n"}),

@@ -18,7 +18,8 @@ from pathlib import Path
 import jinja2
 
 from . import assets, course as course_mod, links, structure
-from .bibliography import Bibliography, load_bibliography
+from .bib import load_all
+from .bibliography import Bibliography
 from .config import CourseConfig, load_config
 from .diagnostics import Diagnostic, Severity, count, info, sort_key
 from .discover import SourcePage, discover
@@ -190,16 +191,17 @@ class Builder:
             self.cache.prune_disk(set(self.cache.memory))
         result.written = True
 
-    def _bibliography(self, rel: str) -> tuple[Bibliography, list[Diagnostic]]:
-        """The .bib file, parsed again only when its size or mtime changed."""
-        path = self.course_dir / rel
-        try:
-            stat = path.stat()
-            stamp: tuple[object, ...] = (rel, stat.st_mtime_ns, stat.st_size)
-        except OSError:
-            stamp = (rel, None)
-        if self._bib is None or self._bib[0] != stamp:
-            self._bib = (stamp, *load_bibliography(self.course_dir, rel))
+    def _bibliography(self, files: tuple[str, ...]) -> tuple[Bibliography, list[Diagnostic]]:
+        """The bibliography files, parsed again only when a size or mtime changed."""
+        stamp: list[object] = []
+        for rel in files:
+            try:
+                stat = (self.course_dir / rel).stat()
+                stamp.append((rel, stat.st_mtime_ns, stat.st_size))
+            except OSError:
+                stamp.append((rel, None))
+        if self._bib is None or self._bib[0] != tuple(stamp):
+            self._bib = (tuple(stamp), *load_all(self.course_dir, files))
         return self._bib[1], list(self._bib[2])
 
     def _read_pages(self, sources: tuple[SourcePage, ...], result: BuildResult) -> list[course_mod.Page]:
@@ -229,13 +231,18 @@ def _failed(result: BuildResult, strict: bool) -> bool:
 
 
 def _uncited(bib: Bibliography, bodies: dict) -> list[Diagnostic]:
+    """One info line per bibliography file with entries no page cites."""
     cited = {k for body in bodies.values() for k in body.cited}
-    unused = [k for k in bib.keys() if k not in cited]
-    if not unused:
-        return []
-    shown = ", ".join(unused[:8]) + (f" and {len(unused) - 8} more" if len(unused) > 8 else "")
-    are = "entry is" if len(unused) == 1 else "entries are"
-    return [info(bib.path, 0, 0, "bib-uncited", f"{len(unused)} {are} not cited by any page: {shown}")]
+    by_file: dict[str, list[str]] = {}
+    for key in bib.keys():
+        if key not in cited:
+            by_file.setdefault(bib.origin(key), []).append(key)
+    diags = []
+    for path, unused in by_file.items():
+        shown = ", ".join(unused[:8]) + (f" and {len(unused) - 8} more" if len(unused) > 8 else "")
+        are = "entry is" if len(unused) == 1 else "entries are"
+        diags.append(info(path, 0, 0, "bib-uncited", f"{len(unused)} {are} not cited by any page: {shown}"))
+    return diags
 
 
 def _check_all_links(glossary: dict[str, structure.GlossaryItem], pages: list[course_mod.Page], bodies: dict,
