@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import assets, course as course_mod, links, structure
+from . import assets, course as course_mod, links, structure, xrefs
 from .bib import load_all
 from .bibliography import Bibliography
 from .config import CourseConfig, load_config
@@ -115,6 +115,8 @@ class Builder:
         course, bib, glossary = self._model(config, result)
         everything = course.topics + course.pages + ([course.home] if course.home else [])
         bodies = self._render(everything, bib, glossary, config, result)
+        bodies, xref_diags = xrefs.resolve(everything, bodies)  # after all pages: labels cross pages
+        result.diagnostics += xref_diags
         theme = assets.theme_dir()
         files = asset_files(self.course_dir, theme, course.topics)
         # serve sends no-store and swaps stylesheets itself: a fixed id there keeps a
