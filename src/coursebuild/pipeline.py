@@ -19,8 +19,10 @@ import jinja2
 
 from . import assets, course as course_mod, links, structure, xrefs
 from .bib import load_all
+from .bib.citing import check_style, cited_keys, citation_mode, style_stamp as _style_stamp
+from .bib.styles import apply_style
 from .bibliography import Bibliography
-from .config import CourseConfig, load_config
+from .config import CITATION_STYLES, CourseConfig, load_config
 from .diagnostics import Diagnostic, Severity, count, info, sort_key
 from .discover import SourcePage, discover
 from .markdown.render import RenderedBody
@@ -79,6 +81,7 @@ class Builder:
         self.cache = RenderCache(folder)
         self.page_cache = PageCache()
         self._bib: tuple[tuple[object, ...], Bibliography, list[Diagnostic]] | None = None
+        self._styled_bib: tuple[tuple[object, ...], Bibliography, Bibliography] | None = None
         self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
         self.writer = IncrementalWriter(options.out_dir) if options.incremental else None
         self._pages: dict[Path, tuple[tuple[int, int], course_mod.Page | None, list[Diagnostic]]] = {}
@@ -138,6 +141,11 @@ class Builder:
         if any(d.severity is Severity.ERROR for d in config_diags):
             result.usage_error = True
             return None
+        style_problem = check_style(config.citation_style, self.course_dir)
+        if style_problem is not None:
+            result.diagnostics.append(style_problem)
+            result.usage_error = True
+            return None
         try:
             check_output_dir(self.options.out_dir, self.course_dir)
         except OutputRefused as exc:
@@ -154,6 +162,7 @@ class Builder:
         pages = self._read_pages(found.pages, result)
         bib, bib_diags = self._bibliography(config.bibliography)
         result.diagnostics += bib_diags
+        bib = self._styled(bib, config.citation_style, pages)
         course = course_mod.assemble(config, self.course_dir, found, pages)
         result.diagnostics += structure.check_order(course)
         result.diagnostics += structure.check_prerequisites(course)
@@ -165,7 +174,7 @@ class Builder:
                 glossary: dict[str, structure.GlossaryItem], config: CourseConfig,
                 result: BuildResult) -> dict[str, RenderedBody]:
         """Every page body (parallel, cached by content hash)."""
-        settings = RenderSettings(config.citation_style, config.glossary_autolink,
+        settings = RenderSettings(citation_mode(config.citation_style, self.course_dir), config.glossary_autolink,
                                   {k: item.term for k, item in glossary.items()})
         misses = self.cache.misses
         bodies = render_all(pages, bib, settings, self.cache, self.options.jobs)
@@ -205,6 +214,17 @@ class Builder:
         if self._bib is None or self._bib[0] != tuple(stamp):
             self._bib = (tuple(stamp), *load_all(self.course_dir, files))
         return self._bib[1], list(self._bib[2])
+
+    def _styled(self, bib: Bibliography, style: str, pages: list[course_mod.Page]) -> Bibliography:
+        """``bib`` formatted by a CSL style (again only when the bibliography, the style or
+        the set of cited keys changed), else as is."""
+        if style in CITATION_STYLES:
+            return bib
+        keys = cited_keys(page.body for page in pages)
+        stamp = (id(bib), style, _style_stamp(style, self.course_dir), keys)
+        if self._styled_bib is None or self._styled_bib[0] != stamp:
+            self._styled_bib = (stamp, apply_style(bib, style, self.course_dir, keys)[0], bib)
+        return self._styled_bib[1]
 
     def _read_pages(self, sources: tuple[SourcePage, ...], result: BuildResult) -> list[course_mod.Page]:
         """Front matter of every file, re-read only when its size or mtime changed."""
