@@ -23,6 +23,7 @@ from html import escape
 from typing import Any, MutableMapping
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -92,7 +93,46 @@ def xref_state(env: MutableMapping[str, Any]) -> XrefState:
 
 def xref_plugin(md: MarkdownIt) -> None:
     """Read labels before heading ids are made (an explicit id must win)."""
+    md.block.ruler.before("math_block", "cb_labelled_math", _labelled_math_block)
     md.core.ruler.before("anchor", "cb_xref_labels", _labels)
+
+
+_CLOSING_LABEL_RE = re.compile(r"\$\$\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
+
+
+def _labelled_math_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """``$$ … $$ {#eq-x}`` as a display formula with a label.
+
+    dollarmath's own block rule does not know the label and would read on to
+    the next ``$$``; this rule runs first and takes only a formula whose
+    closing ``$$`` carries a label, with no blank line inside."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    if not state.src.startswith("$$", start):
+        return False
+    for line in range(start_line, end_line):
+        begin = start + 2 if line == start_line else state.bMarks[line] + state.tShift[line]
+        text = state.src[begin:state.eMarks[line]]
+        if line > start_line and not text.strip():
+            return False
+        match = _CLOSING_LABEL_RE.search(text)
+        if match:
+            break
+        if text.rstrip().endswith("$$"):
+            return False  # an unlabelled formula: dollarmath's rule
+    else:
+        return False
+    if silent:
+        return True
+    token = state.push("math_block", "math", 0)
+    token.block = True
+    token.content = state.src[start + 2:begin + match.start()]
+    token.markup = "$$"
+    token.map = [start_line, line + 1]
+    token.meta["xref_label"] = match.group(1)
+    state.line = line + 1
+    return True
 
 
 @shortcode("ref", 'Refer to a label: {% ref "fig-car" %} or {% ref "fig-car" "Fig." %}', args=(1, 2))
@@ -121,6 +161,8 @@ def _labels(state: StateCore) -> None:
             kids = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
             trio = tokens[index:index + 3]
             _figure(trio, kids, page, xref) or _equation(trio, kids, page, xref)
+        elif token.type == "math_block" and "xref_label" in token.meta:
+            _block_equation(token, page, xref)
         elif token.type == "table_close" and index + 3 < len(tokens):
             index = _table_caption(tokens, index, page, xref)
         index += 1
@@ -203,6 +245,20 @@ def _equation(trio: list[Token], kids: list[Token], page: PageState, xref: XrefS
     # The preview is the rendered formula: filled in by the math renderer.
     xref.labels.append(Label(name, "equation", number, math.content.strip(), "", "", line, col))
     return True
+
+
+def _block_equation(token: Token, page: PageState, xref: XrefState) -> None:
+    """A display formula read by :func:`_labelled_math_block`."""
+    name = token.meta["xref_label"]
+    line = page.file_line(token.map[1] - 1) if token.map else 0
+    col = page.column(line, "{#" + name + "}")
+    if name.split("-", 1)[0] != "eq":
+        page.report(Severity.ERROR, line, col, "xref-label",
+                    f"label '{name}' cannot go on a display formula: its label must start with 'eq-'")
+        return
+    number = xref.next_number("equation")
+    token.meta.update(xref_id=name, xref_number=number)
+    xref.labels.append(Label(name, "equation", number, token.content.strip(), "", "", line, col))
 
 
 def _heading(opening: Token, inline: Token, page: PageState, xref: XrefState) -> None:
