@@ -71,7 +71,7 @@ def _fill(page: Page, body: RenderedBody, table: dict[str, tuple[Page, Label]]) 
         text = _link_text(label, site.prefix)
         href = f"#{label.name}"
         if target_page.rel != page.rel:
-            text += f" in <em>{escape(target_page.meta.title or target_page.slug)}</em>"
+            text += f" in <em>{escape(target_page.meta.title or target_page.slug or 'the home page')}</em>"
             href = target_page.url + href
         previews.setdefault(label.name, _preview(label, target_page))
         return f'<a class="xref" href="{escape(href)}" data-xref="{escape(label.name)}">{text}</a>'

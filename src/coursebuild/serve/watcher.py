@@ -123,6 +123,8 @@ class CourseWatcher:
         trees = [course / config.content_dir, course / "templates", course / "static"]
         # "../refs.bib" as events name it
         bibs = [Path(os.path.normpath(course / rel)) for rel in config.bibliography]
+        if config.citation_style.endswith(".csl"):  # a course's own CSL style file
+            bibs.append(Path(os.path.normpath(course / config.citation_style)))
         flat_dirs = list(dict.fromkeys([course, *(bib.parent for bib in bibs)]))
         flat_files = {course / CONFIG_FILE, *bibs, *trees}
         with self._lock:
