@@ -104,6 +104,10 @@ def _load(path: str, stamp: float) -> Any:
     from citeproc import CitationStylesStyle
     from lxml import etree
 
+    from .citeproc_speed import install
+
+    install()
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
