@@ -154,7 +154,7 @@ def _scholarly_problem(key: str, value: Any, course_dir: Path,
             return f"'bibliography' must list file names, not {type(item).__name__}", where
         parts = PurePosixPath(item.replace("\\", "/")).parts
         if not item.strip() or item.startswith(("/", "\\", "~")) or ".." in parts or ":" in item:
-            return f"'bibliography' must name relative paths inside the course folder, not {item!r}", where
+            return f"'bibliography' must be a relative path inside the course folder, not {item!r}", where
         if not (course_dir / item).is_file():
             return f"bibliography file '{item}' not found", where
     return None
