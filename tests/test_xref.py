@@ -175,3 +175,28 @@ def test_renumbering_one_page_updates_cached_pages_that_refer_to_it(tmp_path: Pa
     assert run.code == 0, run.stderr
     assert "Figure 3 in <em>Superposition</em>" in page(out, "b")  # b itself was not re-rendered
     assert '<a class="xref" href="#fig-dog" data-xref="fig-dog">Figure 3</a>' in page(out, "a")
+
+
+def test_references_in_side_notes_raw_html_and_the_home_page(tmp_path: Path) -> None:
+    course = write_course(tmp_path / "course", {
+        "content/index.md": 'Start with {% ref "sec-intro" %}.\n',
+        "content/topics/a.md": topic("A", 1, """
+            ## Introduction {#sec-intro}
+
+            Text.{% sidenote "As {% ref \\"tbl-x\\" %} shows." %}
+
+            <div class="box">See {% ref "tbl-x" "Tab." %}.</div>
+
+            | a |
+            |---|
+            | 1 |
+
+            : Numbers {#tbl-x}
+            """)})
+    run = run_build(course, tmp_path / "site")
+    assert run.code == 0, run.stderr
+    html = (tmp_path / "site/topics/a/index.html").read_text("utf-8")
+    assert 'As <a class="xref" href="#tbl-x" data-xref="tbl-x">Table 1</a> shows.' in html
+    assert '<div class="box">See <a class="xref" href="#tbl-x" data-xref="tbl-x">Tab. 1</a>.</div>' in html
+    home = (tmp_path / "site/index.html").read_text("utf-8")
+    assert '<a class="xref" href="/topics/a/#sec-intro" data-xref="sec-intro">Introduction in <em>A</em></a>' in home
