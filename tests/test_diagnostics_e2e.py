@@ -28,7 +28,7 @@ def summary(kind: str, errors: int, warnings: int) -> str:
 CASES: list[tuple[str, dict[str, str | bytes], list[str], list[str], int]] = [
     # (id, files, extra CLI args, expected diagnostic lines, exit code)
     ("unknown-shortcode", {"content/topics/t.md": FM + "\nText {% quiz 'a' %}.\n"}, [],
-     ["content/topics/t.md:7:6: error: unknown shortcode 'quiz' (known: cite, marginnote, sidenote, raw)"], 1),
+     ["content/topics/t.md:7:6: error: unknown shortcode 'quiz' (known: cite, citet, marginnote, ref, sidenote, raw)"], 1),
     ("unterminated-tag", {"content/topics/t.md": FM + "Text {% sidenote 'a' \n\nmore\n"}, [],
      ["content/topics/t.md:6:6: error: unterminated shortcode 'sidenote': missing '%}'"], 1),
     ("unterminated-string", {"content/topics/t.md": FM + "- a\n- b {% sidenote 'a %}\n"}, [],
@@ -75,8 +75,9 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str], list[str], int]] = [
      ["course.yml:3:1: error: YAML syntax error: did not find expected ',' or ']'"], 2),
     ("course-yml-not-a-mapping", dict(OK, **{"course.yml": "- title\n"}), [],
      ["course.yml:1:1: error: course.yml must be a mapping of settings"], 2),
-    ("course-yml-citation-style", dict(OK, **{"course.yml": "title: T\ncitation_style: apa\n"}), [],
-     ["course.yml:2:17: error: citation_style must be one of numeric, author-year"], 2),
+    ("course-yml-citation-style", dict(OK, **{"course.yml": "title: T\ncitation_style: harvard\n"}), [],
+     ["course.yml:2:17: error: citation_style must be one of numeric, author-year, apa, ieee, "
+      "chicago-author-date or the path of a .csl file"], 2),
     ("course-yml-not-utf8", dict(OK, **{"course.yml": "title: Caf\xe9\n".encode("latin-1")}), [],
      ["course.yml: error: file is not valid UTF-8"], 2),
     ("bib-syntax-error", dict(OK, **{"bibliography.bib": "@book{a,\n  title = {X},\n  year = 1984\n  author = {Y}\n}\n"}),
@@ -102,7 +103,7 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str], list[str], int]] = [
         "content/topics/a.md": FM + "[broken](/x/) {% sidenote 'a' 'b' %}\n"}, [],
      ["content/topics/a.md:6:10: warning: broken link: '/x/' does not match any page or file of the site",
       "content/topics/a.md:6:15: error: shortcode 'sidenote' takes 1 argument, got 2",
-      "content/topics/b.md:6:3: error: unknown shortcode 'nope' (known: cite, marginnote, sidenote, raw)",
+      "content/topics/b.md:6:3: error: unknown shortcode 'nope' (known: cite, citet, marginnote, ref, sidenote, raw)",
       "content/topics/b.md:8:3: error: unknown citation key 'k'"], 1),
 ]
 

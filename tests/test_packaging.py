@@ -168,6 +168,10 @@ def test_wheel_contains_katex_assets_theme_and_metadata(dists: dict[str, Path], 
     # The shipped stylesheet names exactly the fonts that ship.
     css = tmp_path / "site" / "coursebuild" / "_vendor" / "katex" / "katex.min.css"
     assert {f"coursebuild/_vendor/katex/{u}" for u in _css_urls(css)} == set(fonts)
+    for style in ("apa", "ieee", "chicago-author-date"):  # the shipped CSL styles, not all 90 MB
+        assert f"coursebuild/_vendor/csl/{style}.csl" in names
+    assert "coursebuild/_vendor/csl/LICENSE" in names
+    assert len([n for n in names if n.endswith(".csl")]) == 3
 
     # Every file of the repo-root theme ships under coursebuild/_theme/.
     for name in ("templates", "static"):

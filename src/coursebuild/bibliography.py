@@ -184,6 +184,14 @@ class Bibliography:
     path: str
     references: Mapping[str, Reference] = field(default_factory=dict)
     digests: Mapping[str, str] = field(default_factory=dict, repr=False)
+    origins: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """The file each key comes from, when several are loaded (else ``path``)."""
+    csl: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """The CSL-JSON item (as JSON text) of keys read from CSL-JSON, for CSL styles."""
+
+    def origin(self, key: str) -> str:
+        """The bibliography file that defines ``key``."""
+        return self.origins.get(key, self.path)
 
     def get(self, key: str) -> Reference | None:
         return self.references.get(key)

@@ -16,6 +16,8 @@ from .diagnostics import Diagnostic, did_you_mean, error, warning
 CONFIG_FILE = "course.yml"
 CITATION_STYLES = ("numeric", "author-year")
 SOLUTION_MODES = ("show", "end", "omit")
+CSL_STYLES = ("apa", "ieee", "chicago-author-date")
+"""CSL styles shipped with coursebuild; any other ``.csl`` file is named by its path."""
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,12 @@ class CourseConfig:
     content_dir: str = "content"
     """Folder (relative to the course) holding index.md and topics/."""
     citation_style: str = "numeric"
-    """``numeric`` ([1]) or ``author-year`` ((Olah et al., 2020))."""
+    """``numeric`` ([1]), ``author-year`` ((Olah et al., 2020)), a shipped CSL style
+    (``apa``, ``ieee``, ``chicago-author-date``) or the path of a ``.csl`` file."""
     glossary_autolink: bool = True
     """Mark the first use of each glossary term on a page."""
-    bibliography: str = "bibliography.bib"
-    """The BibTeX file, relative to the course folder."""
+    bibliography: tuple[str, ...] = ("bibliography.bib",)
+    """Bibliography files (BibTeX, CSL-JSON or a JSON map), relative to the course folder."""
     words_per_minute: int = 220
     """Reading speed used for the reading-time estimate."""
     solutions: str = "show"
@@ -57,6 +60,7 @@ class CourseConfig:
 
 _TYPES: dict[str, type] = {f.name: (bool if f.type == "bool" else int if f.type == "int" else str)
                            for f in fields(CourseConfig)}
+_TYPES["bibliography"] = list
 
 
 def load_config(course_dir: Path, base_url: str | None = None) -> tuple[CourseConfig, list[Diagnostic]]:
@@ -70,9 +74,7 @@ def load_config(course_dir: Path, base_url: str | None = None) -> tuple[CourseCo
         values["base_url"] = base_url
     if "base_url" in values and isinstance(values["base_url"], str):
         values["base_url"] = normalize_base_url(values["base_url"])
-    if values.get("citation_style", "numeric") not in CITATION_STYLES:
-        diags.append(error(CONFIG_FILE, 0, 0, "config-value",
-                           f"citation_style must be one of {', '.join(CITATION_STYLES)}"))
+    if _style_problem(values.get("citation_style", "numeric"), course_dir):
         values.pop("citation_style")
     return CourseConfig(**values), diags
 
@@ -107,6 +109,8 @@ def _read(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
                                  f"unknown setting '{key}'{did_you_mean(str(key), _TYPES)}"))
             continue
         expected = _TYPES[key]
+        if key == "bibliography" and isinstance(value, str):
+            value = [value]
         if expected is str and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
@@ -115,23 +119,21 @@ def _read(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
                                f"'{key}' must be {'an' if expected is int else 'a'} {expected.__name__}, "
                                f"not {type(value).__name__}"))
             continue
-        if key == "citation_style" and value not in CITATION_STYLES:
-            vline, vcol = doc.where((key,))
-            diags.append(error(CONFIG_FILE, vline, vcol, "config-value",
-                               f"citation_style must be one of {', '.join(CITATION_STYLES)}"))
-            continue
-        problem = _value_problem(key, value)
+        problem = _value_problem(key, value) or _scholarly_problem(key, value, path.parent, doc)
         if problem:
-            vline, vcol = doc.where((key,))
-            diags.append(error(CONFIG_FILE, vline, vcol, "config-value", problem))
+            vline, vcol = doc.where(problem[1] if isinstance(problem, tuple) else (key,))
+            diags.append(error(CONFIG_FILE, vline, vcol, "config-value",
+                               problem[0] if isinstance(problem, tuple) else problem))
             continue
-        values[key] = value
+        values[key] = tuple(value) if isinstance(value, list) else value
     return values, diags
 
 
 def _value_problem(key: str, value: Any) -> str:
     """Range checks for settings whose type alone is not enough."""
-    if key in ("content_dir", "bibliography"):
+    if key == "bibliography":
+        return ""  # checked file by file in _scholarly_problem
+    if key == "content_dir":
         parts = PurePosixPath(value.replace("\\", "/")).parts
         if not value.strip() or value.startswith(("/", "\\", "~")) or ".." in parts or ":" in value:
             return f"'{key}' must be a relative path inside the course folder, not {value!r}"
@@ -140,3 +142,41 @@ def _value_problem(key: str, value: Any) -> str:
     if key == "words_per_minute" and not 50 <= value <= 2000:
         return "'words_per_minute' must be between 50 and 2000"
     return ""
+
+
+# --- Citation style and bibliography files (scholarly apparatus) ---------------
+
+def _scholarly_problem(key: str, value: Any, course_dir: Path,
+                       doc: yamlpos.LocatedYaml) -> tuple[str, tuple[Any, ...]] | None:
+    """A bibliography list entry or citation style that cannot be used, with its place."""
+    if key == "citation_style":
+        problem = _style_problem(value, course_dir)
+        return (problem, (key,)) if problem else None
+    if key != "bibliography":
+        return None
+    if not value:
+        return "'bibliography' must name at least one file", (key,)
+    for index, item in enumerate(value):
+        where = (key, index) if isinstance(doc.value.get(key), list) else (key,)
+        if not isinstance(item, str):
+            return f"'bibliography' must list file names, not {type(item).__name__}", where
+        parts = PurePosixPath(item.replace("\\", "/")).parts
+        if not item.strip() or item.startswith(("/", "\\", "~")) or ".." in parts or ":" in item:
+            return f"'bibliography' must be a relative path inside the course folder, not {item!r}", where
+        if not (course_dir / item).is_file():
+            return f"bibliography file '{item}' not found", where
+    return None
+
+
+def _style_problem(value: str, course_dir: Path) -> str:
+    """"" for a usable citation_style, else what is wrong with it."""
+    if value in CITATION_STYLES or value in CSL_STYLES:
+        return ""
+    if value.lower().endswith(".csl"):
+        if value.startswith(("/", "\\", "~")) or ".." in PurePosixPath(value).parts:
+            return f"citation style file must be a relative path inside the course folder, not {value!r}"
+        if (course_dir / value).is_file():
+            return ""
+        return f"citation style file '{value}' not found"
+    return (f"citation_style must be one of {', '.join(CITATION_STYLES + CSL_STYLES)} "
+            f"or the path of a .csl file{did_you_mean(value, CITATION_STYLES + CSL_STYLES)}")

@@ -18,9 +18,12 @@ from pathlib import Path
 
 import jinja2
 
-from . import assets, course as course_mod, links, structure
-from .bibliography import Bibliography, load_bibliography
-from .config import CourseConfig, load_config
+from . import assets, course as course_mod, links, structure, xrefs
+from .bib import load_all
+from .bib.citing import check_style, cited_keys, citation_mode, style_stamp as _style_stamp
+from .bib.styles import apply_style
+from .bibliography import Bibliography
+from .config import CITATION_STYLES, CourseConfig, load_config
 from .diagnostics import Diagnostic, Severity, count, info, sort_key
 from .discover import SourcePage, discover
 from .markdown.render import RenderedBody
@@ -81,6 +84,7 @@ class Builder:
         self.cache = RenderCache(folder)
         self.page_cache = PageCache()
         self._bib: tuple[tuple[object, ...], Bibliography, list[Diagnostic]] | None = None
+        self._styled_bib: tuple[tuple[object, ...], Bibliography, Bibliography] | None = None
         self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
         self.writer = IncrementalWriter(options.out_dir) if options.incremental else None
         self._pages: dict[Path, tuple[tuple[int, int], course_mod.Page | None, list[Diagnostic]]] = {}
@@ -117,6 +121,8 @@ class Builder:
         course, bib, glossary = self._model(config, result)
         everything = course.topics + course.pages + ([course.home] if course.home else [])
         bodies = self._render(everything, bib, glossary, config, result)
+        bodies, xref_diags = xrefs.resolve(everything, bodies)  # after all pages: labels cross pages
+        result.diagnostics += xref_diags
         theme = assets.theme_dir()
         files = asset_files(self.course_dir, theme, course.topics)
         # serve sends no-store and swaps stylesheets itself: a fixed id there keeps a
@@ -140,6 +146,11 @@ class Builder:
             return None
         if self.options.solutions:
             config = dataclasses.replace(config, solutions=self.options.solutions)
+        style_problem = check_style(config.citation_style, self.course_dir)
+        if style_problem is not None:
+            result.diagnostics.append(style_problem)
+            result.usage_error = True
+            return None
         try:
             check_output_dir(self.options.out_dir, self.course_dir)
         except OutputRefused as exc:
@@ -156,6 +167,7 @@ class Builder:
         pages = self._read_pages(found.pages, result)
         bib, bib_diags = self._bibliography(config.bibliography)
         result.diagnostics += bib_diags
+        bib = self._styled(bib, config.citation_style, pages)
         course = course_mod.assemble(config, self.course_dir, found, pages)
         result.diagnostics += structure.check_order(course)
         result.diagnostics += structure.check_prerequisites(course)
@@ -167,7 +179,7 @@ class Builder:
                 glossary: dict[str, structure.GlossaryItem], config: CourseConfig,
                 result: BuildResult) -> dict[str, RenderedBody]:
         """Every page body (parallel, cached by content hash)."""
-        settings = RenderSettings(config.citation_style, config.glossary_autolink,
+        settings = RenderSettings(citation_mode(config.citation_style, self.course_dir), config.glossary_autolink,
                                   {k: item.term for k, item in glossary.items()}, config.solutions)
         misses = self.cache.misses
         bodies = render_all(pages, bib, settings, self.cache, self.options.jobs)
@@ -196,17 +208,29 @@ class Builder:
         result.written = True
         result.diagnostics += site_url_note(config)
 
-    def _bibliography(self, rel: str) -> tuple[Bibliography, list[Diagnostic]]:
-        """The .bib file, parsed again only when its size or mtime changed."""
-        path = self.course_dir / rel
-        try:
-            stat = path.stat()
-            stamp: tuple[object, ...] = (rel, stat.st_mtime_ns, stat.st_size)
-        except OSError:
-            stamp = (rel, None)
-        if self._bib is None or self._bib[0] != stamp:
-            self._bib = (stamp, *load_bibliography(self.course_dir, rel))
+    def _bibliography(self, files: tuple[str, ...]) -> tuple[Bibliography, list[Diagnostic]]:
+        """The bibliography files, parsed again only when a size or mtime changed."""
+        stamp: list[object] = []
+        for rel in files:
+            try:
+                stat = (self.course_dir / rel).stat()
+                stamp.append((rel, stat.st_mtime_ns, stat.st_size))
+            except OSError:
+                stamp.append((rel, None))
+        if self._bib is None or self._bib[0] != tuple(stamp):
+            self._bib = (tuple(stamp), *load_all(self.course_dir, files))
         return self._bib[1], list(self._bib[2])
+
+    def _styled(self, bib: Bibliography, style: str, pages: list[course_mod.Page]) -> Bibliography:
+        """``bib`` formatted by a CSL style (again only when the bibliography, the style or
+        the set of cited keys changed), else as is."""
+        if style in CITATION_STYLES:
+            return bib
+        keys = cited_keys(page.body for page in pages)
+        stamp = (id(bib), style, _style_stamp(style, self.course_dir), keys)
+        if self._styled_bib is None or self._styled_bib[0] != stamp:
+            self._styled_bib = (stamp, apply_style(bib, style, self.course_dir, keys)[0], bib)
+        return self._styled_bib[1]
 
     def _read_pages(self, sources: tuple[SourcePage, ...], result: BuildResult) -> list[course_mod.Page]:
         """Front matter of every file, re-read only when its size or mtime changed."""
@@ -235,13 +259,18 @@ def _failed(result: BuildResult, strict: bool) -> bool:
 
 
 def _uncited(bib: Bibliography, bodies: dict) -> list[Diagnostic]:
+    """One info line per bibliography file with entries no page cites."""
     cited = {k for body in bodies.values() for k in body.cited}
-    unused = [k for k in bib.keys() if k not in cited]
-    if not unused:
-        return []
-    shown = ", ".join(unused[:8]) + (f" and {len(unused) - 8} more" if len(unused) > 8 else "")
-    are = "entry is" if len(unused) == 1 else "entries are"
-    return [info(bib.path, 0, 0, "bib-uncited", f"{len(unused)} {are} not cited by any page: {shown}")]
+    by_file: dict[str, list[str]] = {}
+    for key in bib.keys():
+        if key not in cited:
+            by_file.setdefault(bib.origin(key), []).append(key)
+    diags = []
+    for path, unused in by_file.items():
+        shown = ", ".join(unused[:8]) + (f" and {len(unused) - 8} more" if len(unused) > 8 else "")
+        are = "entry is" if len(unused) == 1 else "entries are"
+        diags.append(info(path, 0, 0, "bib-uncited", f"{len(unused)} {are} not cited by any page: {shown}"))
+    return diags
 
 
 def _check_all_links(glossary: dict[str, structure.GlossaryItem], pages: list[course_mod.Page], bodies: dict,

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from . import __version__
+from .bib.cite_page import cite_this_page
 from .bibliography import Bibliography
 from .course import Course, Page
 from .diagnostics import Diagnostic, error
@@ -151,6 +152,7 @@ def topic_context(data: SiteData, page: Page, edit_base: str) -> dict[str, Any]:
         "edit_url": f"{edit_base}{page.rel}" if edit_base else "",
         "has_math": 'class="katex"' in body.html, "source": page.rel,
         **practice_context(data, page),
+        "cite": cite_this_page(course.config, page.meta.title, page.url, page.slug),
     }
 
 

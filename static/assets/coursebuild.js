@@ -193,7 +193,7 @@
 
   /* ---------- Popovers: citations and glossary terms ------------------- */
 
-  var TRIGGER = "a.cite-link, a.glossary-term";
+  var TRIGGER = "a.cite-link, a.glossary-term, a.xref";
   var pop = null;
   var popTarget = null;
   var showTimer = 0;
@@ -237,6 +237,14 @@
       var go = el("a", "popover-more", "Go to reference");
       go.href = "#" + id;
       box.appendChild(go);
+    } else if (a.classList.contains("xref")) {
+      // A cross-reference: the build put a preview of every target in a <template>.
+      var tpl = $('template[data-xref-for="' + a.dataset.xref + '"]');
+      if (!tpl) return false;
+      box.appendChild(el("p", "popover-kind", a.textContent));
+      var preview = el("div", "popover-body popover-xref");
+      preview.appendChild(tpl.content.cloneNode(true));
+      box.appendChild(preview);
     } else {
       var term = a.dataset.term || a.textContent;
       var definition = a.dataset.definition;

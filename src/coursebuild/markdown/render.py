@@ -28,6 +28,7 @@ from .practice_blocks import PracticeState, Question
 from .practice_render import practice_plugin, questions_of
 from .rules import shortcode_plugin
 from .state import CiteSite, GlossaryTerm, PageState
+from .xref import Label, XrefSite, figure_attrs, figure_caption_prefix, numbered_equation, xref_plugin, xref_state
 
 if TYPE_CHECKING:
     from ..bibliography import Bibliography
@@ -73,6 +74,10 @@ class RenderedBody:
     questions: tuple[Question, ...] = ()
     """The page's questions in reading order (for progress and the review page)."""
     exercises: int = 0
+    labels: tuple[Label, ...] = ()
+    """Figures, tables, equations and sections labelled for cross-references."""
+    xref_sites: tuple[XrefSite, ...] = ()
+    """Each ``{% ref %}``: its placeholder in ``html`` is filled in by ``coursebuild.xrefs``."""
 
 
 def slugify(title: str) -> str:
@@ -95,6 +100,7 @@ def create_markdown() -> MarkdownIt:
     anchors_plugin(md, min_level=1, max_level=6, slug_func=slugify, permalink=True, permalinkSymbol="#",
                    permalinkBefore=False, permalinkSpace=True)
     shortcode_plugin(md)
+    xref_plugin(md)
     md.core.ruler.push("cb_glossary", mark_glossary)
     md.core.ruler.push("cb_anchor_labels", _label_anchors)
     practice_plugin(md)
@@ -135,6 +141,8 @@ def render_body(path: str, body: str, body_line: int, bibliography: "Bibliograph
         ids=frozenset(ID_RE.findall(html + references)),
         questions=questions,
         exercises=exercises,
+        labels=tuple(xref_state(env).labels),
+        xref_sites=tuple(xref_state(env).sites),
     )
 
 
@@ -158,6 +166,9 @@ def _math(tokens: list[Token], idx: int, env: dict, display: bool, block: bool) 
         col = state.column(line, "$$") if token.map else token.meta.get("col", 0)
         state.report(Severity.ERROR, line, col, "math", f"KaTeX could not render the formula: {exc}")
         html = failed_math(token.content, block)  # a <div> only where a block may stand
+    numbered = numbered_equation(token, env, html)
+    if numbered is not None:
+        return numbered
     if block:
         return f'<div class="math-display" tabindex="0">{html}</div>\n'
     if display:
@@ -184,7 +195,8 @@ def _render_image(self, tokens, idx, options, env):  # type: ignore[no-untyped-d
     title = token.attrGet("title") or ""
     img = f'<img src="{src}" alt="{escape(alt)}" loading="lazy" decoding="async">'
     if token.meta.get("figure"):
-        return f'<figure class="figure">{img}<figcaption>{escape(title)}</figcaption></figure>\n'
+        caption = figure_caption_prefix(token) + escape(title)
+        return f'<figure class="figure"{figure_attrs(token)}>{img}<figcaption>{caption}</figcaption></figure>\n'
     title_attr = f' title="{escape(title)}"' if title else ""
     return img[:-1] + title_attr + ">"
 

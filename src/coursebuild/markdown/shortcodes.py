@@ -107,3 +107,4 @@ def _arity(spec: Shortcode) -> str:
 def _load_builtins() -> None:
     # Imported lazily so the built-in shortcodes register themselves exactly once.
     from . import citations, notes  # noqa: F401
+    from . import narrative, xref  # noqa: F401

@@ -121,9 +121,12 @@ class CourseWatcher:
         config, _ = load_config(self.course_dir, self._base_url)
         course = self.course_dir
         trees = [course / config.content_dir, course / "templates", course / "static"]
-        bib = Path(os.path.normpath(course / config.bibliography))  # "../refs.bib" as events name it
-        flat_dirs = list(dict.fromkeys([course, bib.parent]))
-        flat_files = {course / CONFIG_FILE, bib, *trees}
+        # "../refs.bib" as events name it
+        bibs = [Path(os.path.normpath(course / rel)) for rel in config.bibliography]
+        if config.citation_style.endswith(".csl"):  # a course's own CSL style file
+            bibs.append(Path(os.path.normpath(course / config.citation_style)))
+        flat_dirs = list(dict.fromkeys([course, *(bib.parent for bib in bibs)]))
+        flat_files = {course / CONFIG_FILE, *bibs, *trees}
         with self._lock:
             changed = (trees, flat_dirs, flat_files) != (self._trees, self._flat_dirs, self._flat_files)
             self._trees, self._flat_dirs, self._flat_files = trees, flat_dirs, flat_files
