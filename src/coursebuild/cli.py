@@ -37,6 +37,10 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
     build.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                        help="worker processes for rendering (default: one per CPU)")
+    build.add_argument("--portable", action="store_true",
+                       help="relative URLs and a built-in search index: the site works opened from disk")
+    build.add_argument("--zip", nargs="?", const="", default=None, metavar="FILE",
+                       help="also pack the portable site into one zip (default: OUT.zip beside the output)")
     serve = commands.add_parser("serve", help="build, serve and rebuild on every change",
                                 description="Build COURSE_DIR, serve it and rebuild on changes.")
     _common(serve)
@@ -87,8 +91,9 @@ def run_build(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("coursebuild: error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_USAGE
+    zip_path = None if args.zip is None else Path(args.zip) if args.zip else out_dir.with_name(out_dir.name + ".zip")
     options = BuildOptions(course_dir, out_dir, base_url=args.base_url, strict=args.strict,
-                           search=not args.no_search, jobs=args.jobs)
+                           search=not args.no_search, jobs=args.jobs, portable=args.portable, zip_path=zip_path)
     result = Builder(options).build()
     report(result, quiet=args.quiet, strict=args.strict)
     if result.usage_error:

@@ -47,6 +47,8 @@ class CourseConfig:
     """The BibTeX file, relative to the course folder."""
     words_per_minute: int = 220
     """Reading speed used for the reading-time estimate."""
+    portable: bool = False
+    """Build a copy that works opened from disk (relative URLs, script search index)."""
 
 
 _TYPES: dict[str, type] = {f.name: (bool if f.type == "bool" else int if f.type == "int" else str)

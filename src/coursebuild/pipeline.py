@@ -23,6 +23,7 @@ from .config import CourseConfig, load_config
 from .diagnostics import Diagnostic, Severity, count, info, sort_key
 from .discover import SourcePage, discover
 from .markdown.render import RenderedBody
+from .output import portable
 from .outputs import PageCache, asset_files, course_template_names, render_pages
 from .pages import CACHE_DIR, RenderCache, RenderSettings, render_all
 from .search import SearchIndexFailed, index_site
@@ -41,6 +42,10 @@ class BuildOptions:
     jobs: int | None = None
     incremental: bool = False
     """Update the output folder file by file (serve) instead of swapping a staged copy."""
+    portable: bool = False
+    """Relative URLs and a script-loaded search index, to open from disk (also course.yml)."""
+    zip_path: Path | None = None
+    """Also pack the (portable) site into this zip file."""
 
 
 @dataclass
@@ -126,7 +131,10 @@ class Builder:
         result.pages = sum(1 for p in outputs if p.endswith(".html"))
         result.outputs = outputs
         if not _failed(result, self.options.strict):
-            self._write({**files, **outputs}, config, result)
+            site_files: dict[str, Content] = {**files, **outputs}
+            if self._portable(config):
+                site_files = portable.make_portable(site_files, config.title, config.author, self.options.search)
+            self._write(site_files, config, result)
 
     def _configure(self, result: BuildResult) -> CourseConfig | None:
         """course.yml and the output folder: problems here stop the build (exit 2)."""
@@ -180,14 +188,22 @@ class Builder:
             self._env = (overrides, environment(self.course_dir, theme))
         return self._env[1]
 
+    def _portable(self, config: CourseConfig) -> bool:
+        """``--portable``/``--zip``, or course.yml's ``portable`` (not under serve, which has a server)."""
+        return self.options.portable or self.options.zip_path is not None or \
+            (config.portable and not self.options.incremental)
+
     def _write(self, files: dict[str, Content], config: CourseConfig, result: BuildResult) -> None:
         if self.writer is not None:
             result.changed = self.writer.update(files, config.base_url)
         else:
-            indexer = index_site if self.options.search else None
-            write_site(self.options.out_dir, files, config.base_url, before_swap=indexer)
+            relative = self._portable(config)
+            indexer = index_site if self.options.search and not relative else None
+            write_site(self.options.out_dir, files, "/" if relative else config.base_url, before_swap=indexer)
             result.changed = sorted(files)
             self.cache.prune_disk(set(self.cache.memory))
+            if self.options.zip_path is not None:
+                portable.write_zip(self.options.out_dir, self.options.zip_path, portable.folder_name(config.title))
         result.written = True
 
     def _bibliography(self, rel: str) -> tuple[Bibliography, list[Diagnostic]]:
