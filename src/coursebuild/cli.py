@@ -47,6 +47,9 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (0 picks a free one)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    from .output.pdfcommand import add_parser as add_pdf_parser
+
+    add_pdf_parser(commands)
     return parser
 
 
@@ -72,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "build":
             return run_build(args, course_dir, out_dir)
+        if args.command == "pdf":
+            from .output.pdfcommand import run_pdf
+
+            return run_pdf(args, course_dir)
         from .serve.command import run_serve
 
         return run_serve(args, course_dir, out_dir)

@@ -63,6 +63,8 @@ class BuildResult:
     """Output pages rendered from templates this time (the rest came from the cache)."""
     changed: list[str] = field(default_factory=list)
     """Output files added, changed or removed this time (incremental mode)."""
+    site: SiteData | None = None
+    """The course model with rendered bodies (``coursebuild pdf`` makes its book from it)."""
 
     @property
     def errors(self) -> int:
@@ -124,7 +126,7 @@ class Builder:
         # serve sends no-store and swaps stylesheets itself: a fixed id there keeps a
         # CSS edit from re-rendering every page.
         build_id = "serve" if self.options.incremental else _assets_id(files, config)
-        data = SiteData(course, bodies, glossary, bib, build_id)
+        data = result.site = SiteData(course, bodies, glossary, bib, build_id)
         outputs, result.templated = render_pages(data, self._environment(theme), self.page_cache)
         result.diagnostics += _check_all_links(glossary, everything, bodies, set(files) | set(outputs),
                                                self.options.strict, outputs)
