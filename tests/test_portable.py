@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -36,6 +37,7 @@ COURSE = {
     "static/styles/extra.css": "body { background: url(/topics/first/images/square.svg); }\n",
 }
 
+URL_ATTR = re.compile(r"""\s(?:href|src)=["']([^"']+)["']""")
 ROOT_RELATIVE = re.compile(r"""(?:href|src|action)\s*=\s*["']/(?!/)|url\(["']?/(?!/)""")
 
 
@@ -89,3 +91,21 @@ def test_search_index_is_a_script_with_sections_and_weights(site: Path) -> None:
     assert "zebrafish" not in sections["beginning"][2]
     assert "Quadrilaterals" in {s[0]: s for s in by_url["topics/second/index.html"][2]}["details"][2]
     assert "404.html" not in by_url
+
+
+def test_every_link_of_the_demo_course_resolves_on_disk(tmp_path: Path) -> None:
+    """The guide in content/, built portable: each relative URL names an existing file."""
+    repo = Path(__file__).resolve().parents[1]
+    out = tmp_path / "site"
+    run = run_cli("build", repo, "--out", out, "--portable", "--no-search", "--strict", timeout=300)
+    assert run.code == 0, run.stderr
+    checked = 0
+    for page in out.rglob("*.html"):
+        for url in URL_ATTR.findall(page.read_text("utf-8")):
+            if url.startswith(("#", "data:", "mailto:")) or re.match(r"[a-z]+://", url):
+                continue
+            assert not url.startswith("/"), f"{page}: {url}"
+            target = (page.parent / unquote(url.split("#")[0].split("?")[0])).resolve()
+            assert target.is_file(), f"{page.relative_to(out)}: {url} → missing {target}"
+            checked += 1
+    assert checked > 500

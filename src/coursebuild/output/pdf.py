@@ -21,17 +21,24 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 ENV_CHROMIUM = "COURSEBUILD_CHROMIUM"
 CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 INSTALL_HINT = ("coursebuild pdf needs the 'pdf' extra: pip install 'coursebuild[pdf]' "
                 "(Playwright for Python and pypdf)")
+
+
+HEADING_RE = re.compile(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", re.S)
+TAG_RE = re.compile(r"<[^>]+>")
+ANCHOR_RE = re.compile(r'<a class="header-anchor".*?</a>', re.S)
 
 
 class PdfEngineMissing(Exception):
@@ -101,7 +108,7 @@ def print_book(site_dir: Path, render: Any, out: Path, chromium: Path, title: st
                 browser.close()
     except PlaywrightError as exc:
         raise PdfEngineMissing(f"printing failed in Chromium: {_first_line(exc)}") from None
-    count = _finish(final, out, title, author)
+    count = _finish(final, out, title, author, _headings(numbered))
     return PrintStats(count, time.perf_counter() - start)
 
 
@@ -132,12 +139,25 @@ def _anchor_pages(pdf: bytes) -> dict[str, int]:
     return pages
 
 
-def _finish(pdf: bytes, out: Path, title: str, author: str) -> int:
-    """Set the document's title and author, then write it atomically; return its page count."""
+def _headings(html: str) -> set[str]:
+    """The text of every heading as the outline shows it (no hidden "#" permalink)."""
+    return {" ".join(unescape(TAG_RE.sub("", ANCHOR_RE.sub("", h))).split()) for h in HEADING_RE.findall(html)}
+
+
+def _finish(pdf: bytes, out: Path, title: str, author: str, headings: set[str]) -> int:
+    """Set the document's title and author, mend the outline, write it atomically;
+    return the page count."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
 
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
+    for item in _outline_items(writer.root_object.get("/Outlines")):
+        # Chromium names a heading that starts a page twice ("IntroIntro") in the outline.
+        text = str(item.get("/Title", ""))
+        half = text[:len(text) // 2]
+        if len(text) % 2 == 0 and half * 2 == text and half in headings and text not in headings:
+            item[NameObject("/Title")] = TextStringObject(half)
     writer.add_metadata({"/Title": title, "/Author": author, "/Creator": "coursebuild"})
     writer.page_mode = "/UseOutlines"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -149,6 +169,16 @@ def _finish(pdf: bytes, out: Path, title: str, author: str) -> int:
             raise
     os.replace(tmp.name, out)
     return len(reader.pages)
+
+
+def _outline_items(node: Any) -> Iterator[Any]:
+    """Every item of a PDF outline tree, depth first."""
+    item = node.get_object().get("/First") if node is not None else None
+    while item is not None:
+        item = item.get_object()
+        yield item
+        yield from _outline_items(item)
+        item = item.get("/Next")
 
 
 def _first_line(exc: BaseException) -> str:
