@@ -23,7 +23,6 @@ import io
 import os
 import re
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from html import unescape
@@ -39,6 +38,10 @@ INSTALL_HINT = ("coursebuild pdf needs the 'pdf' extra: pip install 'coursebuild
 HEADING_RE = re.compile(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", re.S)
 TAG_RE = re.compile(r"<[^>]+>")
 ANCHOR_RE = re.compile(r'<a class="header-anchor".*?</a>', re.S)
+
+
+CHROMIUM_ARGS = ["--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync",
+                 "--disable-component-update"]
 
 
 class PdfEngineMissing(Exception):
@@ -93,9 +96,7 @@ def print_book(site_dir: Path, render: Any, out: Path, chromium: Path, title: st
         with sync_playwright() as playwright:
             try:
                 browser = playwright.chromium.launch(executable_path=str(chromium), headless=True,
-                                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                                           "--disable-background-networking", "--disable-sync",
-                                                           "--disable-component-update"])
+                                                     args=CHROMIUM_ARGS + _sandbox())
             except PlaywrightError as exc:
                 raise PdfEngineMissing(f"Chromium ({chromium}) did not start: {_first_line(exc)}") from None
             try:
@@ -114,7 +115,9 @@ def print_book(site_dir: Path, render: Any, out: Path, chromium: Path, title: st
 
 def _print(browser: Any, book: Path, html: str) -> bytes:
     book.write_text(html, encoding="utf-8")
-    context = browser.new_context()
+    # The book needs no script (math is typeset at build time): none runs, not even one
+    # written as raw HTML in a topic.
+    context = browser.new_context(java_script_enabled=False)
     try:
         context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
                       else route.abort())
@@ -124,6 +127,11 @@ def _print(browser: Any, book: Path, html: str) -> bytes:
         return page.pdf(outline=True, tagged=True, prefer_css_page_size=True, print_background=True)  # type: ignore[no-any-return]
     finally:
         context.close()
+
+
+def _sandbox() -> list[str]:
+    """Chromium refuses to start as root with its sandbox on (containers, CI)."""
+    return ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
 
 
 def _anchor_pages(pdf: bytes) -> dict[str, int]:
@@ -161,13 +169,13 @@ def _finish(pdf: bytes, out: Path, title: str, author: str, headings: set[str]) 
     writer.add_metadata({"/Title": title, "/Author": author, "/Creator": "coursebuild"})
     writer.page_mode = "/UseOutlines"
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", delete=False) as tmp:
-        try:
-            writer.write(tmp)
-        except BaseException:
-            Path(tmp.name).unlink(missing_ok=True)
-            raise
-    os.replace(tmp.name, out)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    try:  # beside the target, then renamed: a failure never leaves half a PDF at ``out``
+        with open(tmp, "wb") as handle:
+            writer.write(handle)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
     return len(reader.pages)
 
 

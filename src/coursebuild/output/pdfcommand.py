@@ -68,6 +68,9 @@ def run_pdf(args: argparse.Namespace, course_dir: Path) -> int:
         except PdfEngineMissing as exc:
             print(f"coursebuild: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
+        except OSError as exc:
+            print(f"coursebuild: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
     for diag in result.diagnostics:
         if not (args.quiet and diag.severity.name == "INFO"):
             print(diag.format(), file=sys.stderr)
