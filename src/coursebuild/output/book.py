@@ -27,7 +27,8 @@ from .portable import course_key, rewrite_html
 
 BOOK_PATH = "book.html"
 ID_RE = re.compile(r"""(\s(?:id|aria-controls|aria-labelledby|aria-describedby)=")([^"]+)(")""")
-LOCAL_HREF_RE = re.compile(r"""(\shref=")#([^"]+)(")""")
+LOCAL_HREF_RE = re.compile(r"""(\s(?:xlink:)?href=")#([^"]+)(")""")
+LOCAL_URL_REF_RE = re.compile(r"""url\(#([^)"']+)\)""")
 RELATIVE_URL_RE = re.compile(r"""(\s(?:src|href)=")(?![a-z][a-z0-9+.-]*:|[/#])([^"]+)(")""", re.I)
 HEADING_RE = re.compile(r"<(/?)h([1-5])\b")
 DETAILS_RE = re.compile(r"<details\b(?![^>]*\sopen)")
@@ -48,6 +49,7 @@ def localize(html: str, slug: str) -> str:
     root-relative, and pause-and-think boxes open."""
     html = ID_RE.sub(lambda m: f"{m.group(1)}{' '.join(f'{slug}--{v}' for v in m.group(2).split())}{m.group(3)}", html)
     html = LOCAL_HREF_RE.sub(lambda m: f"{m.group(1)}#{slug}--{m.group(2)}{m.group(3)}", html)
+    html = LOCAL_URL_REF_RE.sub(lambda m: f"url(#{slug}--{m.group(1)})", html)  # inline SVG markers
     html = RELATIVE_URL_RE.sub(lambda m: f"{m.group(1)}/topics/{slug}/{m.group(2)}{m.group(3)}", html)
     html = HEADING_RE.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
     return DETAILS_RE.sub("<details open", html)
