@@ -35,24 +35,50 @@
     return s.replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
   }
 
+  // Word counts per title and section, and the sorted vocabulary of the course:
+  // a query word is looked up as a prefix in the vocabulary once, and then only
+  // counts are added up, so a search does not rescan the text of every page.
+  var words = {};
+  function counts(folded) {
+    var map = new Map();
+    folded.split(SPLIT).forEach(function (w) {
+      if (!w) return;
+      map.set(w, (map.get(w) || 0) + 1);
+      words[w] = true;
+    });
+    return map;
+  }
   var pages = (window.coursebuildSearchIndex || []).map(function (p) {
     return {
-      url: p[0], title: p[1], titleF: fold(p[1]),
+      url: p[0], title: p[1], titleC: counts(fold(p[1])),
       sections: p[2].map(function (s) {
-        return { anchor: s[0], title: s[1], text: s[2], titleF: fold(s[1]), textF: fold(s[2]), lowF: fold(s[3]) };
+        return { anchor: s[0], title: s[1], text: s[2], titleC: counts(fold(s[1])),
+          textC: counts(fold(s[2])), lowC: counts(fold(s[3])) };
       })
     };
   });
+  var vocab = Object.keys(words).sort();
+  words = null;
 
-  // Matches at the start of a word only: "mean" finds "means", not "remeasure".
-  function matcher(term) { return new RegExp("(?:^|[^\\p{L}\\p{N}])(" + escapeRe(term) + ")", "gu"); }
-  function count(re, text) {
-    if (!text) return 0;
-    re.lastIndex = 0;
+  // Words that start with ``term``: "mean" finds "means", not "remeasure".
+  function expand(term) {
+    var lo = 0;
+    var hi = vocab.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (vocab[mid] < term) lo = mid + 1; else hi = mid;
+    }
+    var found = [];
+    for (var i = lo; i < vocab.length && vocab[i].lastIndexOf(term, 0) === 0; i++) found.push(vocab[i]);
+    return found;
+  }
+  function count(map, forms) {
     var n = 0;
-    while (re.exec(text)) n++;
+    for (var i = 0; i < forms.length; i++) n += map.get(forms[i]) || 0;
     return n;
   }
+  // For excerpts: the same prefix match, in the text itself.
+  function matcher(term) { return new RegExp("(?:^|[^\\p{L}\\p{N}])(" + escapeRe(term) + ")", "gu"); }
   function saturate(x) { return x ? (3 * x) / (x + 2) : 0; }
 
   // Per word: a hit in the page title counts most, then section headings, then
@@ -60,10 +86,10 @@
   function scorePage(page, res) {
     var perSection = page.sections.map(function () { return 0; });
     var termScores = res.map(function (r) {
-      var termScore = count(r.re, page.titleF) ? 8 : 0;
+      var termScore = count(page.titleC, r.forms) ? 8 : 0;
       page.sections.forEach(function (s, k) {
-        var sec = 4 * Math.min(1, count(r.re, s.titleF)) + saturate(count(r.re, s.textF)) +
-          0.4 * saturate(count(r.re, s.lowF));
+        var sec = 4 * Math.min(1, count(s.titleC, r.forms)) + saturate(count(s.textC, r.forms)) +
+          0.4 * saturate(count(s.lowC, r.forms));
         perSection[k] += sec;
         termScore += sec;
       });
@@ -120,20 +146,23 @@
       .sort(function (a, b) { return hit.sections[b] - hit.sections[a]; });
     var best = page.sections[order[0]] || page.sections[0];
     var bestText = best.text || best.title;
-    var subs = order.filter(function (k) { return page.sections[k].anchor; }).slice(0, 3).map(function (k) {
-      var s = page.sections[k];
-      return { url: base + page.url + "#" + s.anchor, title: s.title, excerpt: excerpt(s.text || s.title, res) };
-    });
-    var data = { url: base + page.url, meta: { title: page.title }, excerpt: excerpt(bestText, res), sub_results: subs };
-    return { score: hit.score, data: function () { return Promise.resolve(data); } };
+    // Excerpts are made only for the results shown (data() is called for those).
+    function data() {
+      var subs = order.filter(function (k) { return page.sections[k].anchor; }).slice(0, 3).map(function (k) {
+        var s = page.sections[k];
+        return { url: base + page.url + "#" + s.anchor, title: s.title, excerpt: excerpt(s.text || s.title, res) };
+      });
+      return { url: base + page.url, meta: { title: page.title }, excerpt: excerpt(bestText, res), sub_results: subs };
+    }
+    return { score: hit.score, data: function () { return Promise.resolve(data()); } };
   }
 
   function search(query) {
     var terms = fold(query).split(SPLIT).filter(Boolean);
     var seen = {};
     var res = terms.map(stem).filter(function (t) { return !seen[t] && (seen[t] = true); })
-      .map(function (t) { return { re: matcher(t), df: 0 }; });
-    if (!res.length) return Promise.resolve({ results: [] });
+      .map(function (t) { return { re: matcher(t), forms: expand(t), df: 0 }; });
+    if (!res.length || res.some(function (r) { return !r.forms.length; })) return Promise.resolve({ results: [] });
     var scored = pages.map(function (p) { return scorePage(p, res); });
     // Every word must appear in the page; rarer words count more (inverse document frequency).
     var hits = scored.filter(function (h) { return h.terms.every(Boolean); });

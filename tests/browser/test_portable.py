@@ -33,9 +33,15 @@ class DiskSession:
         self.requests: list[str] = []
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        self.page.on("requestfailed", self._failed)
         self.page.on("console", lambda m: self.problems.append(f"console: {m.text}") if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+
+    def _failed(self, request) -> None:  # type: ignore[no-untyped-def]
+        # ERR_ABORTED is a load cut short by leaving the page (the favicon, say), not a missing
+        # file: that is ERR_FILE_NOT_FOUND. Requests to other hosts are caught in _route.
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"failed: {request.url} {request.failure}")
 
     def _route(self, route) -> None:  # type: ignore[no-untyped-def]
         url = route.request.url
