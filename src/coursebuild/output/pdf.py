@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 ENV_CHROMIUM = "COURSEBUILD_CHROMIUM"
 CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -82,7 +82,8 @@ def check_engine() -> None:
         raise PdfEngineMissing(f"{INSTALL_HINT}; missing: {exc.name}") from None
 
 
-def print_book(site_dir: Path, render: Any, out: Path, chromium: Path, title: str, author: str) -> PrintStats:
+def print_book(site_dir: Path, render: Callable[[dict[str, int]], str], out: Path, chromium: Path,
+               title: str, author: str) -> PrintStats:
     """Print ``render(pages)`` (the book HTML, given contents page numbers) to ``out``.
 
     The book is written into ``site_dir`` (the built site, so its assets
@@ -124,7 +125,8 @@ def _print(browser: Any, book: Path, html: str) -> bytes:
         page = context.new_page()
         page.goto(book.as_uri(), wait_until="load", timeout=600_000)
         page.evaluate("document.fonts.ready.then(() => true)")
-        return page.pdf(outline=True, tagged=True, prefer_css_page_size=True, print_background=True)  # type: ignore[no-any-return]
+        pdf: bytes = page.pdf(outline=True, tagged=True, prefer_css_page_size=True, print_background=True)
+        return pdf
     finally:
         context.close()
 
