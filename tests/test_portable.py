@@ -109,3 +109,11 @@ def test_every_link_of_the_demo_course_resolves_on_disk(tmp_path: Path) -> None:
             assert target.is_file(), f"{page.relative_to(out)}: {url} → missing {target}"
             checked += 1
     assert checked > 500
+
+
+def test_zip_inside_the_output_folder_is_refused(tmp_path: Path) -> None:
+    course = write_course(tmp_path / "course", COURSE)
+    run = run_cli("build", course, "--out", tmp_path / "site", "--zip", tmp_path / "site" / "c.zip", "--no-search")
+    assert run.code == 2
+    assert "--zip must be outside the output folder" in run.stderr
+    assert not (tmp_path / "site").exists()

@@ -99,6 +99,10 @@ def run_build(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
         print("coursebuild: error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_USAGE
     zip_path = None if args.zip is None else Path(args.zip) if args.zip else out_dir.with_name(out_dir.name + ".zip")
+    if zip_path is not None and zip_path.resolve().is_relative_to(out_dir.resolve()):
+        print("coursebuild: error: --zip must be outside the output folder (it is replaced on every build)",
+              file=sys.stderr)
+        return EXIT_USAGE
     options = BuildOptions(course_dir, out_dir, base_url=args.base_url, strict=args.strict,
                            search=not args.no_search, jobs=args.jobs, portable=args.portable, zip_path=zip_path)
     result = Builder(options).build()
