@@ -18,7 +18,6 @@ import argparse
 import gzip
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -45,13 +44,21 @@ def generated(root: Path, topics: int, words: int) -> Path:
     return root
 
 
-def tree_rss(pid: int) -> int:
-    """Proportional set size (bytes) of ``pid`` and all its descendants."""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_rss(pid: int, cpu: dict[int, float] | None = None) -> int:
+    """Proportional set size (bytes) of ``pid`` and all its descendants; their CPU
+    seconds so far go into ``cpu`` (by pid: the last sample before a process ends
+    is kept, which RUSAGE_CHILDREN would miss for Chromium's killed helpers)."""
     children: dict[int, list[int]] = {}
+    ticks: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                ppid = int(fields[1])
+                ticks[int(entry)] = int(fields[11]) + int(fields[12])  # utime + stime
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry))
@@ -59,6 +66,8 @@ def tree_rss(pid: int) -> int:
     while todo:
         current = todo.pop()
         todo += children.get(current, [])
+        if cpu is not None and current in ticks:
+            cpu[current] = ticks[current] / TICK
         try:  # PSS: memory shared between Chromium's processes counted once, not per process
             for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
@@ -71,10 +80,10 @@ def tree_rss(pid: int) -> int:
 def run_sampled(command: list[str]) -> tuple[float, float, int]:
     """Run ``command``; wall seconds, CPU seconds of the whole tree, peak tree PSS.
 
-    CPU time says more than wall time on a busy machine: every process of the
-    tree is reaped by its parent, so RUSAGE_CHILDREN adds them all up."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU time says more than wall time on a busy machine (sampled every 50 ms, so
+    a process living less than that may be missed)."""
     start = time.perf_counter()
+    cpu: dict[int, float] = {}
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
     done = threading.Event()
@@ -82,7 +91,7 @@ def run_sampled(command: list[str]) -> tuple[float, float, int]:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss(proc.pid))
+            peak = max(peak, tree_rss(proc.pid, cpu))
             time.sleep(0.05)
 
     thread = threading.Thread(target=sample, daemon=True)
@@ -92,9 +101,7 @@ def run_sampled(command: list[str]) -> tuple[float, float, int]:
     thread.join()
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{err}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return time.perf_counter() - start, cpu, peak
+    return time.perf_counter() - start, sum(cpu.values()), peak
 
 
 def bench_pdf(course: Path, out: Path) -> None:
