@@ -1,5 +1,5 @@
 """Portable builds: every internal URL relative, directory URLs end in index.html,
-and the search index is a script. (tests/browser/test_portable.py opens one from disk.)"""
+and the search index is a script. (tests/browser/test_portable_disk.py opens one from disk.)"""
 
 from __future__ import annotations
 
