@@ -70,6 +70,10 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
     build.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                        help="worker processes for rendering (default: one per CPU)")
+    build.add_argument("--portable", action="store_true",
+                       help="relative URLs and a built-in search index: the site works opened from disk")
+    build.add_argument("--zip", nargs="?", const="", default=None, metavar="FILE",
+                       help="also pack the portable site into one zip (default: OUT.zip beside the output)")
     serve = commands.add_parser("serve", help="build, serve and rebuild on every change",
                                 description="Build COURSE_DIR, serve it and rebuild on changes.",
                                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -84,6 +88,9 @@ def make_parser() -> argparse.ArgumentParser:
     clean.add_argument("course_dir", nargs="?", default=".", metavar="COURSE_DIR",
                        help="the course folder (default: the current folder)")
     clean.add_argument("--out", "-o", default=None, metavar="DIR", help="output folder (default: COURSE_DIR/_site)")
+    from .output.pdfcommand import add_parser as add_pdf_parser
+
+    add_pdf_parser(commands)
     return parser
 
 
@@ -122,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .clean import run_clean
 
             return run_clean(args, course_dir, out_dir)
+        if args.command == "pdf":
+            from .output.pdfcommand import run_pdf
+
+            return run_pdf(args, course_dir)
         from .serve.command import run_serve
 
         return run_serve(args, course_dir, out_dir)
@@ -141,8 +152,14 @@ def run_build(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("coursebuild: error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_USAGE
+    zip_path = None if args.zip is None else Path(args.zip) if args.zip else out_dir.with_name(out_dir.name + ".zip")
+    if zip_path is not None and zip_path.resolve().is_relative_to(out_dir.resolve()):
+        print("coursebuild: error: --zip must be outside the output folder (it is replaced on every build)",
+              file=sys.stderr)
+        return EXIT_USAGE
     options = BuildOptions(course_dir, out_dir, base_url=args.base_url, strict=args.strict,
-                           search=not args.no_search, jobs=args.jobs, solutions=args.solutions)
+                           search=not args.no_search, jobs=args.jobs, solutions=args.solutions,
+                           portable=args.portable, zip_path=zip_path)
     result = Builder(options).build()
     report(result, quiet=args.quiet, strict=args.strict)
     if result.usage_error:

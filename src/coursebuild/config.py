@@ -56,6 +56,8 @@ class CourseConfig:
     the page) or ``omit`` (in no output file at all: a student build)."""
     finish_on_questions: bool = False
     """Mark a topic finished once the reader has answered all its questions correctly."""
+    portable: bool = False
+    """Build a copy that works opened from disk (relative URLs, script search index)."""
 
 
 _TYPES: dict[str, type] = {f.name: (bool if f.type == "bool" else int if f.type == "int" else str)

@@ -27,6 +27,7 @@ from .config import CITATION_STYLES, CourseConfig, load_config
 from .diagnostics import Diagnostic, Severity, count, info, sort_key
 from .discover import SourcePage, discover
 from .markdown.render import RenderedBody
+from .output import portable
 from .outputs import PageCache, asset_files, course_template_names, render_pages, site_url_note
 from .pages import CACHE_DIR, RenderCache, RenderSettings, render_all
 from .search import SearchIndexFailed, index_site
@@ -47,6 +48,10 @@ class BuildOptions:
     """Update the output folder file by file (serve) instead of swapping a staged copy."""
     solutions: str | None = None
     """``--solutions``: wins over course.yml's ``solutions``."""
+    portable: bool = False
+    """Relative URLs and a script-loaded search index, to open from disk (also course.yml)."""
+    zip_path: Path | None = None
+    """Also pack the (portable) site into this zip file."""
 
 
 @dataclass
@@ -64,6 +69,8 @@ class BuildResult:
     """Output pages rendered from templates this time (the rest came from the cache)."""
     changed: list[str] = field(default_factory=list)
     """Output files added, changed or removed this time (incremental mode)."""
+    site: SiteData | None = None
+    """The course model with rendered bodies (``coursebuild pdf`` makes its book from it)."""
 
     @property
     def errors(self) -> int:
@@ -128,14 +135,17 @@ class Builder:
         # serve sends no-store and swaps stylesheets itself: a fixed id there keeps a
         # CSS edit from re-rendering every page.
         build_id = "serve" if self.options.incremental else _assets_id(files, config)
-        data = SiteData(course, bodies, glossary, bib, build_id)
+        data = result.site = SiteData(course, bodies, glossary, bib, build_id)
         outputs, result.templated = render_pages(data, self._environment(theme), self.page_cache)
         result.diagnostics += _check_all_links(glossary, everything, bodies, set(files) | set(outputs),
                                                self.options.strict, outputs)
         result.pages = sum(1 for p in outputs if p.endswith(".html"))
         result.outputs = outputs
         if not _failed(result, self.options.strict):
-            self._write({**files, **outputs}, config, result)
+            site_files: dict[str, Content] = {**files, **outputs}
+            if self._portable(config):
+                site_files = portable.make_portable(site_files, config.title, config.author, self.options.search)
+            self._write(site_files, config, result)
 
     def _configure(self, result: BuildResult) -> CourseConfig | None:
         """course.yml and the output folder: problems here stop the build (exit 2)."""
@@ -197,14 +207,22 @@ class Builder:
             self._env = (overrides, environment(self.course_dir, theme))
         return self._env[1]
 
+    def _portable(self, config: CourseConfig) -> bool:
+        """``--portable``/``--zip``, or course.yml's ``portable`` (not under serve, which has a server)."""
+        return self.options.portable or self.options.zip_path is not None or \
+            (config.portable and not self.options.incremental)
+
     def _write(self, files: dict[str, Content], config: CourseConfig, result: BuildResult) -> None:
         if self.writer is not None:
             result.changed = self.writer.update(files, config.base_url)
         else:
-            indexer = index_site if self.options.search else None
-            write_site(self.options.out_dir, files, config.base_url, before_swap=indexer)
+            relative = self._portable(config)
+            indexer = index_site if self.options.search and not relative else None
+            write_site(self.options.out_dir, files, "/" if relative else config.base_url, before_swap=indexer)
             result.changed = sorted(files)
             self.cache.prune_disk(set(self.cache.memory))
+            if self.options.zip_path is not None:
+                portable.write_zip(self.options.out_dir, self.options.zip_path, portable.folder_name(config.title))
         result.written = True
         result.diagnostics += site_url_note(config)
 

@@ -7,7 +7,10 @@
   var root = doc.documentElement;
   var base = root.dataset.baseUrl || "/";
   if (base.charAt(base.length - 1) !== "/") base += "/";
-  var PREFIX = "coursebuild:" + base + ":";
+  // A portable copy (opened from disk) has relative URLs and a per-course key:
+  // every file:// page shares one localStorage.
+  var portable = root.dataset.portable;
+  var PREFIX = "coursebuild:" + (portable ? "file:" + portable : base) + ":";
 
   function $(sel, ctx) { return (ctx || doc).querySelector(sel); }
   function $$(sel, ctx) { return Array.prototype.slice.call((ctx || doc).querySelectorAll(sel)); }
@@ -24,7 +27,8 @@
     } catch (e) { /* private mode or storage full: progress is simply not kept */ }
   }
   function withBase(path) {
-    return path && path.charAt(0) === "/" && path.charAt(1) !== "/" ? base + path.slice(1) : path;
+    if (!path || path.charAt(0) !== "/" || path.charAt(1) === "/") return path;
+    return base + (portable ? path.slice(1).replace(/\/(?=$|#)/, "/index.html") || "index.html" : path.slice(1));
   }
   function el(tag, cls, text) {
     var node = doc.createElement(tag);
@@ -691,8 +695,20 @@
   /* ---------- Search --------------------------------------------------- */
 
   var pagefind = null;
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var s = el("script");
+      s.src = base + src;
+      s.onload = resolve;
+      s.onerror = reject;
+      doc.head.appendChild(s);
+    });
+  }
   function loadPagefind() {
-    if (!pagefind) {
+    if (!pagefind && portable) {  // from disk: no fetch, so the index comes as a script
+      pagefind = loadScript("assets/search-index.js").then(function () { return loadScript("assets/search-local.js"); })
+        .then(function () { return window.coursebuildLocalSearch; });
+    } else if (!pagefind) {
       pagefind = import(base + "pagefind/pagefind.js").then(function (pf) {
         return Promise.resolve(pf.options({ baseUrl: base })).then(function () { return pf; });
       });

@@ -1,0 +1,131 @@
+"""A portable build (``build --portable``) opened from disk through file://, no server.
+
+Every request must be a file:// URL that loads: a root-relative URL left over,
+a directory URL without index.html or a fetch() of the search index would fail.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import _build, write_course
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def portable_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("portable")
+    course = write_course(root / "course")
+    _build(course, root / "site", "--zip", str(root / "course.zip"))
+    return root / "site"
+
+
+class DiskSession:
+    """A browser context that records failed requests, errors and non-file requests."""
+
+    def __init__(self, browser, scheme: str = "light") -> None:  # type: ignore[no-untyped-def]
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900}, color_scheme=scheme)
+        self.problems: list[str] = []
+        self.requests: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("requestfailed", self._failed)
+        self.page.on("console", lambda m: self.problems.append(f"console: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+
+    def _failed(self, request) -> None:  # type: ignore[no-untyped-def]
+        # ERR_ABORTED is a load cut short by leaving the page (the favicon, say), not a missing
+        # file: that is ERR_FILE_NOT_FOUND. Requests to other hosts are caught in _route.
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"failed: {request.url} {request.failure}")
+
+    def _route(self, route) -> None:  # type: ignore[no-untyped-def]
+        url = route.request.url
+        self.requests.append(url)
+        if url.startswith("file://"):
+            route.continue_()
+        else:
+            self.problems.append(f"not a file: {url}")
+            route.abort()
+
+
+@pytest.fixture
+def disk(browser):  # type: ignore[no-untyped-def]
+    session = DiskSession(browser)
+    yield session
+    session.context.close()
+    assert not session.problems, "\n".join(session.problems)
+
+
+def test_links_lead_from_home_to_a_topic_and_back(disk: DiskSession, portable_site: Path) -> None:
+    page = disk.page
+    page.goto((portable_site / "index.html").as_uri())
+    # The theme stylesheet applied: the header is laid out as a flex row.
+    assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).display") == "flex"
+    page.click(".topic-card[data-slug='signals-and-noise'] a.topic-card-link")
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/topics/signals-and-noise/index.html")
+    assert page.locator("h1").inner_text() == "Signals and Noise"
+    assert page.locator(".prose img").evaluate("img => img.complete && img.naturalWidth") == 640
+    page.evaluate("document.fonts.ready")
+    fonts = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+    assert any("KaTeX" in family for family in fonts), fonts
+    page.click("a[rel=next]")
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/topics/measuring-error/index.html")
+    page.click(".site-title")
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/site/index.html")
+    assert all(url.startswith("file://") for url in disk.requests)
+
+
+def test_search_finds_a_word_from_disk(disk: DiskSession, portable_site: Path) -> None:
+    page = disk.page
+    page.goto((portable_site / "topics/fitting-models/index.html").as_uri())
+    page.keyboard.press("/")
+    page.keyboard.type("averaging")
+    first = page.locator("#search-dialog .search-result-main").first
+    first.wait_for()
+    assert page.locator("#search-dialog .search-result-title").first.inner_text() == "Signals and Noise"
+    assert "<mark>" in page.locator("#search-dialog .search-results").inner_html()
+    # Keyboard: ArrowDown moves into the results, Enter follows the link.
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/topics/signals-and-noise/index.html*")
+    # A word that is nowhere says so.
+    page.goto((portable_site / "search/index.html").as_uri() + "?q=zyzzyva")
+    page.locator(".search-status", has_text="No results").wait_for()
+
+
+def test_progress_and_theme_survive_navigation_from_disk(disk: DiskSession, portable_site: Path) -> None:
+    page = disk.page
+    page.goto((portable_site / "topics/measuring-error/index.html").as_uri())
+    page.click(".finish-toggle")
+    page.click(".theme-toggle")
+    page.goto((portable_site / "index.html").as_uri())
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    card = page.locator(".topic-card[data-slug='measuring-error']")
+    assert "is-finished" in (card.get_attribute("class") or "")
+    keys = page.evaluate("Object.keys(localStorage)")
+    # Progress is kept under this course's own key: file:// pages share one storage.
+    assert any(k.startswith("coursebuild:file:") and k.endswith(":finished") for k in keys), keys
+    # A citation popover works from disk too.
+    page.goto((portable_site / "topics/signals-and-noise/index.html").as_uri())
+    page.locator("a.cite-link").first.hover()
+    page.locator("#cb-popover .popover-body").wait_for()
+
+
+def test_zip_holds_the_portable_site(portable_site: Path) -> None:
+    with zipfile.ZipFile(portable_site.parent / "course.zip") as archive:
+        names = archive.namelist()
+        top = {n.split("/")[0] for n in names}
+        assert top == {"reading-noisy-data"}
+        assert "reading-noisy-data/index.html" in names
+        assert "reading-noisy-data/assets/search-index.js" in names
+        home = archive.read("reading-noisy-data/index.html").decode()
+    assert 'href="/' not in home and 'src="/' not in home
+    assert 'href="topics/signals-and-noise/index.html"' in home
