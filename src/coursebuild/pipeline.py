@@ -21,6 +21,8 @@ from . import assets, course as course_mod, links, structure
 from .bibliography import Bibliography, load_bibliography
 from .config import CourseConfig, load_config
 from .diagnostics import Diagnostic, Severity, count, info, sort_key
+from .images import ImageSizes
+from .postprocess import finish_bodies
 from .discover import SourcePage, discover
 from .markdown.render import RenderedBody
 from .outputs import PageCache, asset_files, course_template_names, render_pages
@@ -81,6 +83,7 @@ class Builder:
         self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
         self.writer = IncrementalWriter(options.out_dir) if options.incremental else None
         self._pages: dict[Path, tuple[tuple[int, int], course_mod.Page | None, list[Diagnostic]]] = {}
+        self.image_sizes = ImageSizes()
 
     def build(self) -> BuildResult:
         start = time.perf_counter()
@@ -116,6 +119,8 @@ class Builder:
         bodies = self._render(everything, bib, glossary, config, result)
         theme = assets.theme_dir()
         files = asset_files(self.course_dir, theme, course.topics)
+        # Image sizes come from the files, not the Markdown: after the render cache.
+        bodies = finish_bodies(bodies, {p.rel: p.url for p in everything}, files, self.image_sizes)
         # serve sends no-store and swaps stylesheets itself: a fixed id there keeps a
         # CSS edit from re-rendering every page.
         build_id = "serve" if self.options.incremental else _assets_id(files, config)
