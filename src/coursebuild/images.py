@@ -113,9 +113,9 @@ def _placeholder(attrs: Mapping[str, str]) -> str:
     alt = attrs.get("alt", "").strip()
     src = attrs.get("src", "")
     label = f"Image not found: {alt}" if alt else "Image not found"
+    shown = f'<span aria-hidden="true">{html.escape(alt)}</span>' if alt else ""
     return (f'<span class="img-missing" role="img" aria-label="{html.escape(label)}">'
-            f'<span aria-hidden="true">{html.escape(alt or "Image not found")}</span>'
-            f'<code aria-hidden="true">{html.escape(src)}</code></span>')
+            f'{shown}<code aria-hidden="true">{html.escape(src)}</code></span>')
 
 
 def first_figure(body_html: str, page_url: str) -> str:

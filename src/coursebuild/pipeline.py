@@ -168,7 +168,7 @@ class Builder:
                 result: BuildResult) -> dict[str, RenderedBody]:
         """Every page body (parallel, cached by content hash)."""
         settings = RenderSettings(config.citation_style, config.glossary_autolink,
-                                  {k: item.term for k, item in glossary.items()})
+                                  {k: item.term for k, item in glossary.items()}, config.smart_punctuation)
         misses = self.cache.misses
         bodies = render_all(pages, bib, settings, self.cache, self.options.jobs)
         result.rendered = self.cache.misses - misses

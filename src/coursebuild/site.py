@@ -18,6 +18,7 @@ from . import __version__
 from .bibliography import Bibliography
 from .course import Course, Page
 from .diagnostics import Diagnostic, error
+from .images import first_figure
 from .markdown.render import RenderedBody
 from .structure import GlossaryItem, leads_to, prerequisite_edges
 
@@ -115,7 +116,7 @@ class SiteData:
             "site_url": config.site_url.rstrip("/"), "citation_style": config.citation_style,
             "version": __version__, "build_id": self.build_id, "blocks": blocks,
             "topic_count": len(self.course.topics), "glossary_count": len(self.glossary),
-            "reference_count": len(cited),
+            "reference_count": len(cited), "image": config.image,
         }
 
 
@@ -148,6 +149,7 @@ def topic_context(data: SiteData, page: Page, edit_base: str) -> dict[str, Any]:
         "glossary": [{"term": g.term, "anchor": _anchor(data, g.term)} for g in page.meta.glossary],
         "edit_url": f"{edit_base}{page.rel}" if edit_base else "",
         "has_math": 'class="katex"' in body.html, "source": page.rel,
+        "image": first_figure(body.html, page.url), "has_notes": 'class="note ' in body.html,
     }
 
 
