@@ -14,7 +14,7 @@
   }
 
   // One polite live region announces what a button did ("Copied").
-  var live = el("p", "visually-hidden");
+  var live = el("p", "visually-hidden reader-status");
   live.setAttribute("role", "status");
   doc.body.appendChild(live);
   function announce(text) {
