@@ -62,9 +62,9 @@ def test_map_screenshots(open_page) -> None:  # type: ignore[no-untyped-def]
     for scheme in ("light", "dark"):
         for width, height in ((1400, 1000), (400, 800)):
             page = open_page("/map/", width=width, height=height, scheme=scheme)
-            page.hover("svg a.map-node[data-slug='b2-topic-05']")
+            page.hover("svg a.map-node[data-slug='b2-topic-05']")  # scrolls it into view
             path = ARTIFACTS / f"map-85-{width}-{scheme}.png"
-            page.screenshot(path=str(path), full_page=True)
+            page.screenshot(path=str(path))
             assert path.stat().st_size > 20_000
             titles = page.evaluate("[...document.querySelectorAll('svg .map-node-label')].map(t => t.textContent)")
             assert len(titles) == 85 and not any("…" in t for t in titles)

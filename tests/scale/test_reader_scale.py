@@ -141,11 +141,11 @@ def test_image_opens_full_size_by_keyboard_and_escape_closes(open_page) -> None:
 
 
 @pytest.mark.parametrize("width", [360, 400, 768])
-def test_nothing_scrolls_sideways(open_page, width: int) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_scrolls_sideways(open_page, scale_server, width: int) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(LONG_URL, width=width, height=800)
     for path in (LONG_URL, "/map/", "/", "/topics/b3-topic-05/"):
-        page = open_page(path, width=width, height=800)
+        page.goto(scale_server + path, wait_until="load")
         assert page.evaluate("document.scrollingElement.scrollWidth") <= width, path
-        page.close()
 
 
 def test_long_formula_scrolls_with_a_hint_and_by_keyboard(open_page) -> None:  # type: ignore[no-untyped-def]
@@ -200,7 +200,8 @@ def test_axe_finds_nothing_serious_with_the_search_open(open_page, scheme: str) 
             page.keyboard.type(COMMON)
             page.locator("#search-dialog .search-result mark").first.wait_for(timeout=10_000)
         page.add_script_tag(path=str(axe))
-        result = json.loads(page.evaluate("async () => JSON.stringify(await axe.run(document))"))
+        result = json.loads(page.evaluate(
+            "async () => JSON.stringify(await axe.run(document, {resultTypes: ['violations']}))"))
         found += [(path, v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]
                   if v["impact"] in ("serious", "critical")]
     assert not found, found
