@@ -77,6 +77,7 @@ fill:var(--map-node-fg,CanvasText)}
 .course-map .map-edge.is-implied{display:none}
 .course-map.show-all .map-edge.is-implied{display:inline;stroke-dasharray:4 3}
 .course-map .map-arrow{fill:var(--map-edge,rgba(128,128,128,.9))}
+.course-map .map-arrow-lit{fill:var(--map-focus,currentColor)}
 .course-map .map-node.is-finished .map-node-box{fill:var(--map-done-bg,rgba(46,160,67,.22))}
 .course-map .map-node:focus .map-node-box,.course-map .map-node:hover .map-node-box{\
 stroke:var(--map-focus,currentColor);stroke-width:3px}
@@ -212,7 +213,11 @@ def _svg_open(height: float, count: int) -> list[str]:
         f'<defs aria-hidden="true"><marker id="{_ID}-arrow" viewBox="0 0 10 10" '
         'refX="10" refY="5" markerWidth="9" markerHeight="9" '
         'markerUnits="userSpaceOnUse" orient="auto">'
-        '<path class="map-arrow" d="M0,1 L10,5 L0,9 z" fill="currentColor"/></marker></defs>',
+        '<path class="map-arrow" d="M0,1 L10,5 L0,9 z" fill="currentColor"/></marker>'
+        # The same arrowhead in the highlight colour, for the map page's script.
+        f'<marker id="{_ID}-arrow-lit" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="11" '
+        'markerHeight="11" markerUnits="userSpaceOnUse" orient="auto">'
+        '<path class="map-arrow-lit" d="M0,1 L10,5 L0,9 z" fill="currentColor"/></marker></defs>',
     ]
 
 

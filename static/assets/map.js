@@ -41,7 +41,9 @@
   }
 
   var pathTarget = "";
+  var ARROW = "url(#course-map-arrow)";
   function light(slug) {
+    $$(".map-edge.is-lit", svg).forEach(function (e) { e.setAttribute("marker-end", ARROW); });
     clear(MARKS.slice(0, 4));
     svg.classList.toggle("is-focusing", !!slug);
     if (!slug || !nodes[slug]) {
@@ -58,6 +60,7 @@
       var to = e.getAttribute("data-to");
       if ((before[from] && (before[to] || to === slug)) || ((from === slug || after[from]) && after[to])) {
         e.classList.add("is-lit");
+        e.setAttribute("marker-end", "url(#course-map-arrow-lit)");
       }
     });
   }
