@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .maproutes import (
     BAND_GAP, BAND_PAD_BOTTOM, BAND_PAD_X, COLS, MARGIN, NODE_W, ROW_GAP, VIEW_W,
@@ -123,6 +124,7 @@ def _esc(text: str) -> str:
     return html.escape(_XML_INVALID.sub("", text), quote=True)
 
 
+@lru_cache(maxsize=4096)  # titles repeat their letters: measuring is the map's hot loop
 def _char_ems(ch: str) -> float:
     """Rough advance of one character: CJK takes a full em."""
     if unicodedata.east_asian_width(ch) in "WF":
