@@ -61,6 +61,7 @@ FILE_OPTIONS: dict[str, dict[str, Any]] = {
     "citations-author-year.txt": {"citation_style": "author-year"},
     "glossary.txt": {"glossary": GLOSSARY},
     "glossary-off.txt": {"glossary": GLOSSARY, "glossary_autolink": False},
+    "smart-punctuation.txt": {"smart_punctuation": True},
 }
 
 

@@ -60,7 +60,7 @@ def page(site: Path, slug: str) -> str:
 def test_figures_are_numbered_with_ids_and_caption_prefix(site: Path) -> None:
     html = page(site, "a")
     assert ('<figure class="figure" id="fig-wheels"><img src="images/car.png" alt="A car detector" '
-            'loading="lazy" decoding="async"><figcaption><span class="xref-label">Figure 1</span>: '
+            'loading="lazy" decoding="async" width="1" height="1"><figcaption><span class="xref-label">Figure 1</span>: '
             'Wheels and windows feed a car unit</figcaption></figure>') in html
     assert '<figure class="figure" id="fig-dog">' in html
     assert '<span class="xref-label">Figure 2</span>: A dog detector' in html
@@ -104,7 +104,7 @@ def test_previews_for_the_popover(site: Path) -> None:
     previews = re.search(r'<div class="xref-previews" hidden data-pagefind-ignore>(.*?)</div>\n', html, re.S)
     assert previews is not None
     dog = re.search(r'<template data-xref-for="fig-dog">(.*?)</template>', previews.group(1), re.S)
-    assert dog and dog.group(1) == ('<img class="xref-thumb" src="/topics/a/images/car.png" alt="">'
+    assert dog and dog.group(1) == ('<img class="xref-thumb" src="/topics/a/images/car.png" alt="" width="1" height="1">'
                                     '<p class="xref-caption">A dog detector</p>')
     eq = re.search(r'<template data-xref-for="eq-sum">(.*?)</template>', previews.group(1), re.S)
     assert eq and 'class="katex-display"' in eq.group(1)

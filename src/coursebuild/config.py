@@ -58,6 +58,11 @@ class CourseConfig:
     """Mark a topic finished once the reader has answered all its questions correctly."""
     portable: bool = False
     """Build a copy that works opened from disk (relative URLs, script search index)."""
+    # Reader settings (issue 12).
+    smart_punctuation: bool = True
+    """Curly quotes, en/em dashes from ``--``/``---`` and ellipses (never in code or math)."""
+    image: str = ""
+    """Social preview image (``og:image``) of pages without a figure: a site path or http(s) URL."""
 
 
 _TYPES: dict[str, type] = {f.name: (bool if f.type == "bool" else int if f.type == "int" else str)
@@ -141,6 +146,8 @@ def _value_problem(key: str, value: Any) -> str:
             return f"'{key}' must be a relative path inside the course folder, not {value!r}"
     if key == "solutions" and value not in SOLUTION_MODES:
         return f"'solutions' must be one of {', '.join(SOLUTION_MODES)}, not {value!r}"
+    if key == "image" and value and not (value.startswith("/") or value.startswith(("http://", "https://"))):
+        return "'image' must be a path in the site starting with '/' or an http(s) URL"
     if key == "words_per_minute" and not 50 <= value <= 2000:
         return "'words_per_minute' must be between 50 and 2000"
     return ""

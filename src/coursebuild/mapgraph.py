@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .maproutes import (
     BAND_GAP, BAND_PAD_BOTTOM, BAND_PAD_X, COLS, MARGIN, NODE_W, ROW_GAP, VIEW_W,
@@ -50,10 +51,10 @@ class MapBlock:
 
 # Text and labels, in viewBox units; the grid itself is in maproutes.
 LABEL_H = 52                          # block label, plus headroom for arcs
-FONT, LABEL_FONT, NUM_FONT = 14, 16, 11   # titles stay readable at 1200 wide
-LINE_H, PAD_Y = 18, 10
+FONT, LABEL_FONT, NUM_FONT = 15, 17, 11   # the page never scales the map below ~85 %
+LINE_H, PAD_Y = 19, 10
 TEXT_LEFT, TEXT_RIGHT = 30, 10        # the left side holds the topic's number
-MIN_LINES, MAX_LINES = 2, 3           # a common minimum keeps rows even
+MIN_LINES = 2                         # a common minimum keeps rows even; no maximum
 EM_PER_CHAR = 0.58                    # typical advance of a sans-serif letter
 
 _ID = "course-map"
@@ -74,7 +75,10 @@ stroke:var(--map-node-border,rgba(128,128,128,.75));stroke-width:1.5px}
 fill:var(--map-node-fg,CanvasText)}
 .course-map .map-node-num{opacity:.6}
 .course-map .map-edge{fill:none;stroke:var(--map-edge,rgba(128,128,128,.9));stroke-width:1.5px}
+.course-map .map-edge.is-implied{display:none}
+.course-map.show-all .map-edge.is-implied{display:inline;stroke-dasharray:4 3}
 .course-map .map-arrow{fill:var(--map-edge,rgba(128,128,128,.9))}
+.course-map .map-arrow-lit{fill:var(--map-focus,currentColor)}
 .course-map .map-node.is-finished .map-node-box{fill:var(--map-done-bg,rgba(46,160,67,.22))}
 .course-map .map-node:focus .map-node-box,.course-map .map-node:hover .map-node-box{\
 stroke:var(--map-focus,currentColor);stroke-width:3px}
@@ -120,6 +124,7 @@ def _esc(text: str) -> str:
     return html.escape(_XML_INVALID.sub("", text), quote=True)
 
 
+@lru_cache(maxsize=4096)  # titles repeat their letters: measuring is the map's hot loop
 def _char_ems(ch: str) -> float:
     """Rough advance of one character: CJK takes a full em."""
     if unicodedata.east_asian_width(ch) in "WF":
@@ -154,7 +159,7 @@ def _ellipsize(line: str, max_w: float, size: float = FONT) -> str:
 
 
 def _wrap(text: str, max_w: float) -> list[str]:
-    """Greedy word wrap onto at most MAX_LINES lines, truncating with "…"."""
+    """Greedy word wrap; a row's boxes grow to its longest title, so nothing is cut."""
     lines, current = [], ""
     for piece, space in _tokens(text, max_w):
         trial = current + (" " if space and current else "") + piece
@@ -163,8 +168,6 @@ def _wrap(text: str, max_w: float) -> list[str]:
             trial = piece
         current = trial
     lines.append(current)
-    if len(lines) > MAX_LINES:
-        lines = lines[:MAX_LINES - 1] + [_ellipsize(lines[MAX_LINES - 1], max_w)]
     return lines
 
 
@@ -212,7 +215,11 @@ def _svg_open(height: float, count: int) -> list[str]:
         f'<defs aria-hidden="true"><marker id="{_ID}-arrow" viewBox="0 0 10 10" '
         'refX="10" refY="5" markerWidth="9" markerHeight="9" '
         'markerUnits="userSpaceOnUse" orient="auto">'
-        '<path class="map-arrow" d="M0,1 L10,5 L0,9 z" fill="currentColor"/></marker></defs>',
+        '<path class="map-arrow" d="M0,1 L10,5 L0,9 z" fill="currentColor"/></marker>'
+        # The same arrowhead in the highlight colour, for the map page's script.
+        f'<marker id="{_ID}-arrow-lit" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="11" '
+        'markerHeight="11" markerUnits="userSpaceOnUse" orient="auto">'
+        '<path class="map-arrow-lit" d="M0,1 L10,5 L0,9 z" fill="currentColor"/></marker></defs>',
     ]
 
 
@@ -269,8 +276,10 @@ def render_map(blocks: Sequence[MapBlock]) -> str:
         f'width="{VIEW_W - 2 * MARGIN}" height="{num(b.height)}" rx="10" '
         'fill="currentColor" fill-opacity="0.06"/>' for b in bands)
     parts.append('</g>\n<g class="map-edges" aria-hidden="true">')
+    # An edge another path already implies (a → b → c makes a → c redundant) is
+    # drawn but hidden until the reader asks for all of them.
     parts.extend(
-        f'<path class="map-edge" data-from="{_esc(e.src.topic.slug)}" '
+        f'<path class="map-edge{" is-implied" if e.implied else ""}" data-from="{_esc(e.src.topic.slug)}" '
         f'data-to="{_esc(e.dst.topic.slug)}" d="{edge_path(e)}" fill="none" '
         f'stroke="currentColor" marker-end="url(#{_ID}-arrow)"/>' for e in edges)
     parts.append("</g>")

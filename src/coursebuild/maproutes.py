@@ -74,6 +74,7 @@ class _Edge:
     start: float = 0.0        # x of the end on the source
     end: float = 0.0          # x of the end on the target
     crossings: list[_Crossing] = field(default_factory=list)
+    implied: bool = False     # another chain of prerequisites already leads here
 
 
 # --- Routing ----------------------------------------------------------------
@@ -81,6 +82,7 @@ class _Edge:
 def route_edges(nodes: list[_Node], rows: list[_Row]) -> list[_Edge]:
     """Route one edge per prerequisite: its gutter lane, its ends, its tracks."""
     edges = _make_edges(nodes)
+    _mark_implied(edges)
     _route_gutters(edges, rows)
     _assign_ports(edges)
     _assign_tracks(edges, rows)
@@ -106,6 +108,41 @@ def _make_edges(nodes: list[_Node]) -> list[_Edge]:
                 kind = "down" if dst.row > src.row else "up"
             edges.append(_Edge(src, dst, kind))
     return edges
+
+
+def _mark_implied(edges: list[_Edge]) -> None:
+    """Flag the edges outside the transitive reduction: a → c when a → … → c exists."""
+    succ: dict[int, list[int]] = defaultdict(list)
+    for edge in edges:
+        succ[edge.src.number].append(edge.dst.number)
+    reach: dict[int, int] = {}  # node → bitset of the nodes it leads to
+
+    def reachable(start: int) -> int:
+        # Iterative post-order depth-first search: no recursion limit on large courses;
+        # a cycle (reported elsewhere) only makes the answer approximate.
+        if start in reach:
+            return reach[start]
+        stack = [(start, iter(succ.get(start, ())))]
+        on_path = {start}
+        while stack:
+            node, todo = stack[-1]
+            nxt = next(todo, None)
+            if nxt is None:
+                stack.pop()
+                on_path.discard(node)
+                bits = 0
+                for child in succ.get(node, ()):
+                    bits |= (1 << child) | reach.get(child, 0)
+                reach[node] = bits
+            elif nxt not in reach and nxt not in on_path:
+                on_path.add(nxt)
+                stack.append((nxt, iter(succ.get(nxt, ()))))
+        return reach[start]
+
+    for edge in edges:
+        others = [n for n in succ[edge.src.number] if n != edge.dst.number]
+        target = 1 << edge.dst.number
+        edge.implied = any(reachable(n) & target for n in others)
 
 
 def _span(edge: _Edge, rows: list[_Row]) -> tuple[float, float]:

@@ -33,10 +33,12 @@ class RenderSettings:
     glossary_autolink: bool
     glossary: Mapping[str, GlossaryTerm]
     solutions: str = "show"
+    smart_punctuation: bool = True
 
     def fingerprint(self) -> str:
         terms = sorted((k, t.term, t.anchor, t.definition) for k, t in self.glossary.items())
-        raw = repr((code_fingerprint(), self.citation_style, self.glossary_autolink, terms, self.solutions))
+        raw = repr((code_fingerprint(), self.citation_style, self.glossary_autolink, terms, self.solutions,
+                    self.smart_punctuation))
         return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
 
@@ -144,7 +146,7 @@ def _render_in_worker(job: tuple[str, str, int]) -> RenderedBody:
 
 def _render(rel: str, body: str, line: int, bib: Bibliography, settings: RenderSettings) -> RenderedBody:
     return render_body(rel, body, line, bib, settings.citation_style, settings.glossary,
-                       settings.glossary_autolink, settings.solutions)
+                       settings.glossary_autolink, settings.solutions, settings.smart_punctuation)
 
 
 def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,

@@ -25,6 +25,8 @@ from .bib.styles import apply_style
 from .bibliography import Bibliography
 from .config import CITATION_STYLES, CourseConfig, load_config
 from .diagnostics import Diagnostic, Severity, count, info, sort_key
+from .images import ImageSizes
+from .postprocess import finish_bodies
 from .discover import SourcePage, discover
 from .markdown.render import RenderedBody
 from .output import portable
@@ -95,6 +97,7 @@ class Builder:
         self._env: tuple[tuple[str, ...], jinja2.Environment] | None = None
         self.writer = IncrementalWriter(options.out_dir) if options.incremental else None
         self._pages: dict[Path, tuple[tuple[int, int], course_mod.Page | None, list[Diagnostic]]] = {}
+        self.image_sizes = ImageSizes()
 
     def build(self) -> BuildResult:
         start = time.perf_counter()
@@ -132,6 +135,8 @@ class Builder:
         result.diagnostics += xref_diags
         theme = assets.theme_dir()
         files = asset_files(self.course_dir, theme, course.topics)
+        # Image sizes come from the files, not the Markdown: after the render cache.
+        bodies = finish_bodies(bodies, {p.rel: p.url for p in everything}, files, self.image_sizes)
         # serve sends no-store and swaps stylesheets itself: a fixed id there keeps a
         # CSS edit from re-rendering every page.
         build_id = "serve" if self.options.incremental else _assets_id(files, config)
@@ -190,7 +195,8 @@ class Builder:
                 result: BuildResult) -> dict[str, RenderedBody]:
         """Every page body (parallel, cached by content hash)."""
         settings = RenderSettings(citation_mode(config.citation_style, self.course_dir), config.glossary_autolink,
-                                  {k: item.term for k, item in glossary.items()}, config.solutions)
+                                  {k: item.term for k, item in glossary.items()}, config.solutions,
+                                  config.smart_punctuation)
         misses = self.cache.misses
         bodies = render_all(pages, bib, settings, self.cache, self.options.jobs)
         result.rendered = self.cache.misses - misses

@@ -19,6 +19,7 @@ from .bib.cite_page import cite_this_page
 from .bibliography import Bibliography
 from .course import Course, Page
 from .diagnostics import Diagnostic, error
+from .images import first_figure
 from .markdown.render import RenderedBody
 from .structure import GlossaryItem, leads_to, prerequisite_edges
 from .practice import practice_context, practice_summary
@@ -118,7 +119,7 @@ class SiteData:
             "site_url": config.site_url.rstrip("/"), "citation_style": config.citation_style,
             "version": __version__, "build_id": self.build_id, "blocks": blocks,
             "topic_count": len(self.course.topics), "glossary_count": len(self.glossary),
-            "reference_count": len(cited),
+            "reference_count": len(cited), "image": config.image,
         }
 
 
@@ -153,6 +154,7 @@ def topic_context(data: SiteData, page: Page, edit_base: str) -> dict[str, Any]:
         "has_math": 'class="katex"' in body.html, "source": page.rel,
         **practice_context(data, page),
         "cite": cite_this_page(course.config, page.meta.title, page.url, page.slug),
+        "image": first_figure(body.html, page.url), "has_notes": 'class="note ' in body.html,
     }
 
 

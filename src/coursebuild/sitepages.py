@@ -60,7 +60,7 @@ def map_blocks(data: SiteData) -> list[dict[str, Any]]:
     """The text alternative of the course map."""
     course = data.course
     edges = prerequisite_edges(course)
-    return [{"title": bp.title, "topics": [
+    return [{"title": bp.title, "slug": bp.slug, "topics": [
         {"title": t.meta.title, "url": t.url, "slug": t.slug,
          "prerequisites": [{"title": course.by_slug[s].meta.title, "url": course.by_slug[s].url}
                            for s in edges.get(t.slug, [])]}

@@ -718,6 +718,8 @@
 
   // Heading permalinks ("#") end up in Pagefind's section titles.
   function cleanTitle(t) { return String(t).replace(/\s*#\s*$/, ""); }
+  // Pagefind spaces out linked citation numbers ("[ 1]"): close the gap again.
+  function tidy(html) { return String(html || "").replace(/([[(])\s+(?=<mark>|\w)/g, "$1"); }
 
   function resultItem(d) {
     var li = el("li", "search-result");
@@ -725,7 +727,7 @@
     main.href = d.url;
     main.appendChild(el("span", "search-result-title", (d.meta && d.meta.title) || d.url));
     var excerpt = el("span", "search-result-excerpt");
-    excerpt.innerHTML = d.excerpt || "";
+    excerpt.innerHTML = tidy(d.excerpt);
     main.appendChild(excerpt);
     li.appendChild(main);
     var title = (d.meta && d.meta.title) || "";
@@ -740,7 +742,7 @@
         a.href = s.url;
         a.appendChild(el("span", "search-result-title", cleanTitle(s.title)));
         var ex = el("span", "search-result-excerpt");
-        ex.innerHTML = s.excerpt || "";
+        ex.innerHTML = tidy(s.excerpt);
         a.appendChild(ex);
         item.appendChild(a);
         ul.appendChild(item);
@@ -750,6 +752,8 @@
     return li;
   }
 
+  var PAGE = 10;
+
   function setupSearch(panel) {
     var input = $(".search-input", panel);
     var status = $(".search-status", panel);
@@ -757,10 +761,40 @@
     var form = $("form", panel);
     var seq = 0;
     var timer = 0;
+    var found = [];
+    var shown = 0;
+    // "Show more" loads the next results on demand (Pagefind fetches each one's data lazily).
+    var more = el("button", "button button-quiet search-more");
+    more.type = "button";
+    more.hidden = true;
+    list.parentNode.insertBefore(more, list.nextSibling);
+
+    function showNext(mine, focusFirst) {
+      var next = found.slice(shown, shown + PAGE);
+      return Promise.all(next.map(function (r) { return r.data(); })).then(function (items) {
+        if (mine !== seq) return;
+        if (!shown) list.textContent = "";
+        var first = null;
+        items.forEach(function (d) {
+          var li = resultItem(d);
+          first = first || li;
+          list.appendChild(li);
+        });
+        shown += items.length;
+        var left = found.length - shown;
+        more.hidden = left <= 0;
+        more.textContent = "Show " + Math.min(left, PAGE) + " more of " + left;
+        status.textContent = found.length + (found.length === 1 ? " result" : " results") +
+          (left > 0 ? ", showing " + shown : "");
+        if (focusFirst && first) $("a", first).focus();
+      });
+    }
+    more.addEventListener("click", function () { showNext(seq, true); });
 
     function run(query) {
       var mine = ++seq;
       var q = query.trim();
+      more.hidden = true;
       if (!q) {
         list.textContent = "";
         status.textContent = "";
@@ -770,19 +804,14 @@
       return loadPagefind().then(function (pf) {
         return pf.search(q).then(function (res) {
           if (mine !== seq) return;
-          var results = (res && res.results) || [];
-          if (!results.length) {
+          found = (res && res.results) || [];
+          shown = 0;
+          if (!found.length) {
             list.textContent = "";
             status.textContent = "No results for “" + q + "”.";
             return;
           }
-          return Promise.all(results.slice(0, 10).map(function (r) { return r.data(); })).then(function (items) {
-            if (mine !== seq) return;
-            list.textContent = "";
-            items.forEach(function (d) { list.appendChild(resultItem(d)); });
-            status.textContent = results.length + (results.length === 1 ? " result" : " results") +
-              (results.length > 10 ? ", showing the best 10" : "");
-          });
+          return showNext(mine, false);
         });
       }, function () {
         if (mine === seq) {
@@ -867,6 +896,27 @@
     }
   }
 
+  /* ---------- Keyboard shortcut help (?) -------------------------------- */
+
+  var help = null;
+  var KEYS = [["/", "Ctrl K", "Search"], ["j", "→", "Next topic"], ["k", "←", "Previous topic"],
+    ["Esc", "", "Close a dialog, menu or popover"], ["?", "", "This list"]];
+  function showHelp() {
+    if (!help) {
+      help = el("dialog", "help-dialog");
+      help.setAttribute("aria-labelledby", "help-title");
+      help.innerHTML = '<h2 id="help-title">Keyboard shortcuts</h2><dl>' + KEYS.map(function (k) {
+        return "<dt><kbd>" + k[0] + "</kbd>" + (k[1] ? " or <kbd>" + k[1] + "</kbd>" : "") + "</dt><dd>" + k[2] + "</dd>";
+      }).join("") + '</dl><button type="button" class="button" data-help-close>Close</button>';
+      help.addEventListener("click", function (e) {
+        if (e.target === help || e.target.closest("[data-help-close]")) help.close();
+      });
+      doc.body.appendChild(help);
+    }
+    if (!help.open) help.showModal();
+  }
+  $$("[data-help-open]").forEach(function (b) { b.addEventListener("click", showHelp); });
+
   /* ---------- Keyboard ------------------------------------------------- */
 
   doc.addEventListener("keydown", function (e) {
@@ -883,10 +933,15 @@
       openSearch();
       return;
     }
-    if (typing || e.ctrlKey || e.metaKey || (dialog && dialog.open)) return;
+    if (typing || e.ctrlKey || e.metaKey || (dialog && dialog.open) || (help && help.open)) return;
     if (e.key === "/") {
       e.preventDefault();
       openSearch();
+      return;
+    }
+    if (e.key === "?") {
+      e.preventDefault();
+      showHelp();
       return;
     }
     if (e.shiftKey) return;

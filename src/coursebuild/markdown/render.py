@@ -90,11 +90,17 @@ def slugify(title: str) -> str:
     return text.strip("-") or "section"
 
 
-@lru_cache(maxsize=1)
-def create_markdown() -> MarkdownIt:
-    """The one Markdown parser configuration every page uses."""
-    md = MarkdownIt("commonmark", {"html": True, "highlight": highlight_code})
+@lru_cache(maxsize=2)
+def create_markdown(smart_punctuation: bool = True) -> MarkdownIt:
+    """The one Markdown parser configuration every page uses.
+
+    Smart punctuation is markdown-it's typographer: it rewrites text tokens only,
+    so code, math, raw HTML and shortcode arguments keep their straight quotes."""
+    md = MarkdownIt("commonmark", {"html": True, "highlight": highlight_code,
+                                   "typographer": smart_punctuation})
     md.enable(["table", "strikethrough"])
+    if smart_punctuation:
+        md.enable(["replacements", "smartquotes"])
     footnote_plugin(md)
     dollarmath_plugin(md, allow_labels=False, allow_space=False, allow_digits=False, double_inline=True)
     anchors_plugin(md, min_level=1, max_level=6, slug_func=slugify, permalink=True, permalinkSymbol="#",
@@ -115,9 +121,10 @@ def create_markdown() -> MarkdownIt:
 
 def render_body(path: str, body: str, body_line: int, bibliography: "Bibliography",
                 citation_style: str = "numeric", glossary: Mapping[str, GlossaryTerm] | None = None,
-                glossary_autolink: bool = True, solutions: str = "show") -> RenderedBody:
+                glossary_autolink: bool = True, solutions: str = "show",
+                smart_punctuation: bool = False) -> RenderedBody:
     """Render ``body`` (which starts at file line ``body_line``) of ``path``."""
-    md = create_markdown()
+    md = create_markdown(smart_punctuation)
     state = PageState(path=path, line_offset=body_line, source_lines=body.split("\n"),
                       bibliography=bibliography, citation_style=citation_style,
                       glossary=glossary or {}, glossary_autolink=glossary_autolink)
