@@ -47,6 +47,8 @@ class CoursebuildBuildHook(BuildHookInterface):
 
         katex_dist = self._ensure_katex(root)
         force_include[str(katex_dist / "katex.min.css")] = "coursebuild/_vendor/katex/katex.min.css"
+        # The renderer too (run on V8 by mini-racer): one KaTeX release for CSS and HTML.
+        force_include[str(katex_dist / "katex.min.js")] = "coursebuild/_vendor/katex/katex.min.js"
         fonts = sorted(p for p in (katex_dist / "fonts").iterdir() if p.suffix in KATEX_FONT_SUFFIXES)
         if not fonts:
             raise RuntimeError(f"no KaTeX fonts found in {katex_dist / 'fonts'}")

@@ -9,6 +9,7 @@ can be reused whenever those are unchanged: in ``serve`` (memory) and across
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
@@ -32,10 +33,11 @@ class RenderSettings:
     citation_style: str
     glossary_autolink: bool
     glossary: Mapping[str, GlossaryTerm]
+    math_macros: tuple[tuple[str, str], ...] = ()
 
     def fingerprint(self) -> str:
         terms = sorted((k, t.term, t.anchor, t.definition) for k, t in self.glossary.items())
-        raw = repr((code_fingerprint(), self.citation_style, self.glossary_autolink, terms))
+        raw = repr((code_fingerprint(), self.citation_style, self.glossary_autolink, terms, self.math_macros))
         return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
 
@@ -143,7 +145,7 @@ def _render_in_worker(job: tuple[str, str, int]) -> RenderedBody:
 
 def _render(rel: str, body: str, line: int, bib: Bibliography, settings: RenderSettings) -> RenderedBody:
     return render_body(rel, body, line, bib, settings.citation_style, settings.glossary,
-                       settings.glossary_autolink)
+                       settings.glossary_autolink, settings.math_macros)
 
 
 def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
@@ -179,6 +181,8 @@ def _render_parallel(todo: list[tuple[Page, str]], bib: Bibliography, settings: 
                      workers: int) -> list[RenderedBody]:
     jobs = [(p.rel, p.body, p.body_line) for p, _ in todo]
     chunk = max(1, len(jobs) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(bib, settings)) as pool:
+    # Workers are started fresh ("spawn"), never forked: a forked copy of a process
+    # whose V8 (KaTeX) threads are running cannot start V8 again.
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(bib, settings),
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
         return list(pool.map(_render_in_worker, jobs, chunksize=chunk))

@@ -53,6 +53,8 @@ class PageState:
     glossary_used: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     in_note: bool = False
+    math_macros: tuple[tuple[str, str], ...] = ()
+    """Course-wide KaTeX macros (name, expansion), sorted."""
     fragment_line: int = 0
     """File line of the shortcode whose text is being rendered inline."""
 
