@@ -22,6 +22,7 @@ from .bibliography import Bibliography, load_bibliography
 from .config import CourseConfig, load_config
 from .diagnostics import Diagnostic, Severity, count, info, sort_key
 from .discover import SourcePage, discover
+from .macros import load_macros
 from .markdown.render import RenderedBody
 from .outputs import PageCache, asset_files, course_template_names, render_pages
 from .pages import CACHE_DIR, RenderCache, RenderSettings, render_all
@@ -162,8 +163,10 @@ class Builder:
                 glossary: dict[str, structure.GlossaryItem], config: CourseConfig,
                 result: BuildResult) -> dict[str, RenderedBody]:
         """Every page body (parallel, cached by content hash)."""
+        macros, macro_diags = load_macros(self.course_dir)
+        result.diagnostics += macro_diags
         settings = RenderSettings(config.citation_style, config.glossary_autolink,
-                                  {k: item.term for k, item in glossary.items()})
+                                  {k: item.term for k, item in glossary.items()}, macros)
         misses = self.cache.misses
         bodies = render_all(pages, bib, settings, self.cache, self.options.jobs)
         result.rendered = self.cache.misses - misses
