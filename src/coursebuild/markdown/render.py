@@ -233,16 +233,29 @@ def _links(tokens: list[Token], state: PageState) -> list[LinkRef]:
                     url = str(child.attrGet("src") or "")
                     out.append(LinkRef(url, line, state.column(line, url), "image"))
                 elif child.type in ("html_inline", "shortcode"):
-                    out.extend(_html_links(child.content, line, state))
+                    out.extend(_html_links(child.content, line, state, _span(child)))
         elif token.type == "html_block":
             for offset, piece in enumerate(token.content.split("\n")):
                 out.extend(_html_links(piece, last_line + offset, state))
     return out
 
 
-def _html_links(html: str, line: int, state: PageState) -> list[LinkRef]:
+def _span(child: Token) -> tuple[int, int | None]:
+    """Where on its line a token's URLs can be: from its column on, and for a
+    shortcode only within the tag (searching a whole long line for every one of
+    thousands of citations was quadratic)."""
+    col = child.meta.get("col")
+    if not col:
+        return 0, None
+    if child.type == "shortcode":
+        call = child.meta["call"]
+        return col - 1, col - 1 + call.end - call.start
+    return col - 1, None
+
+
+def _html_links(html: str, line: int, state: PageState, span: tuple[int, int | None] = (0, None)) -> list[LinkRef]:
     refs = []
     for match in HTML_URL_RE.finditer(html):
         url = match.group(2) if match.group(2) is not None else match.group(3)
-        refs.append(LinkRef(url, line, state.column(line, url), "html"))
+        refs.append(LinkRef(url, line, state.column(line, url, *span), "html"))
     return refs
