@@ -15,7 +15,7 @@ from . import assets
 from .course import Page
 from .discover import inside
 from .markdown.highlight import pygments_css
-from .nav import LearningPathNav, topics_json
+from .nav import COMPACT_OVER, LearningPathNav, nav_blocks, shown_blocks, topics_json
 from .site import SiteData, edit_base, page_info, render_template, topic_context
 from .sitepages import bibliography_entries, glossary_letters, map_blocks, map_svg
 from .write import Content
@@ -102,9 +102,13 @@ def _nav(data: SiteData, env: jinja2.Environment, site: dict[str, Any], site_fp:
          cache: PageCache | None) -> LearningPathNav:
     if cache is not None and cache.nav is not None and cache.nav[0] == site_fp:
         return cache.nav[1]
-    block_of = {t["slug"]: b["slug"] for b in site["blocks"] for t in b["topics"]}
+    loose = next((bp.slug for bp in data.course.path if bp.block is None), None)
+    blocks = nav_blocks(site["blocks"], site["topic_count"], loose)
+    block_of = {t["slug"]: b["slug"] for b in blocks for t in b["topics"]}
     nav = LearningPathNav(lambda open_block: render_template(
-        env, "_nav.html", data.course.course_dir, site=site, open_block=open_block), block_of)
+        env, "_nav.html", data.course.course_dir, site=site, open_block=open_block, blocks=blocks,
+        compact=site["topic_count"] > COMPACT_OVER,
+        shown=shown_blocks(blocks, open_block, site["topic_count"])), block_of)
     if cache is not None:
         cache.nav = (site_fp, nav)
     return nav
