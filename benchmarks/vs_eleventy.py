@@ -32,7 +32,7 @@ from pathlib import Path
 
 from course_gen import make_course
 
-STACK = {"@11ty/eleventy": "3.1.8", "markdown-it": "14.1.0", "@mdit/plugin-katex": "0.25.2",
+STACK = {"@11ty/eleventy": "3.1.8", "markdown-it": "14.3.3", "@mdit/plugin-katex": "0.25.2",
          "katex": "0.16.22", "pagefind": "1.5.2"}
 
 ELEVENTY_CONFIG = r"""

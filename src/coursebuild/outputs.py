@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from jinja2 import meta
@@ -36,9 +36,10 @@ class PageCache:
     """The sidebar renderer of the last build, reused while the site context is unchanged."""
 
 
-def render_pages(data: SiteData, env: jinja2.Environment,
-                 cache: PageCache | None = None) -> tuple[dict[str, bytes], list[str]]:
-    """Every HTML/XML page of the site by output path, and which were (re)rendered."""
+def render_pages(data: SiteData, env: jinja2.Environment, cache: PageCache | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, bytes], list[str]]:
+    """Every HTML/XML page of the site by output path, and which were (re)rendered;
+    ``progress(done, total)`` is told of each page."""
     course = data.course
     site = data.site_context()
     hashes = TemplateHashes(env)
@@ -48,9 +49,12 @@ def render_pages(data: SiteData, env: jinja2.Environment,
     env.globals["learning_path_nav"] = _nav(data, env, site, site_fp, cache)
     out: dict[str, bytes] = {}
     templated: list[str] = []
+    total = len(course.topics) + len(course.pages) + 8  # home, 5 special pages, 404, sitemap
 
     def emit(path: str, template: str, kind: str, title: str, description: str, url: str,
              **extra: Any) -> None:
+        if progress is not None:
+            progress(len(out) + 1, total)
         context = {"page": page_info(site, kind, title, description, url),
                    "current_slug": extra.pop("current_slug", ""), **extra}
         key = _fingerprint((site_fp, template, hashes.of(template), context))

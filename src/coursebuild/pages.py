@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Iterator, Mapping
 
 from . import __version__
 from .bibliography import Bibliography
@@ -149,8 +149,10 @@ def _render(rel: str, body: str, line: int, bib: Bibliography, settings: RenderS
 
 
 def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
-               cache: RenderCache, jobs: int | None = None) -> dict[str, RenderedBody]:
-    """Rendered body of every page, by the page's source path."""
+               cache: RenderCache, jobs: int | None = None,
+               progress: Callable[[int, int], None] | None = None) -> dict[str, RenderedBody]:
+    """Rendered body of every page, by the page's source path; ``progress(done, total)``
+    is told of each page rendered."""
     fp = settings.fingerprint()
     results: dict[str, RenderedBody] = {}
     todo: list[tuple[Page, str]] = []
@@ -169,20 +171,22 @@ def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
     if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
         rendered = _render_parallel(todo, bib, settings, workers)
     else:
-        rendered = [_render(p.rel, p.body, p.body_line, bib, settings) for p, _ in todo]
-    for (page, key), body in zip(todo, rendered):
+        rendered = (_render(p.rel, p.body, p.body_line, bib, settings) for p, _ in todo)
+    for done, ((page, key), body) in enumerate(zip(todo, rendered), 1):
         cache.put(key, body, bib)
         results[page.rel] = body
+        if progress is not None:
+            progress(done, len(todo))
     cache.retain(keys)
     return results
 
 
 def _render_parallel(todo: list[tuple[Page, str]], bib: Bibliography, settings: RenderSettings,
-                     workers: int) -> list[RenderedBody]:
+                     workers: int) -> Iterator[RenderedBody]:
     jobs = [(p.rel, p.body, p.body_line) for p, _ in todo]
     chunk = max(1, len(jobs) // (workers * 4))
     # Workers are started fresh ("spawn"), never forked: a forked copy of a process
     # whose V8 (KaTeX) threads are running cannot start V8 again.
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(bib, settings),
                              mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(_render_in_worker, jobs, chunksize=chunk))
+        yield from pool.map(_render_in_worker, jobs, chunksize=chunk)

@@ -14,6 +14,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -26,6 +27,7 @@ from .macros import load_macros
 from .markdown.render import RenderedBody
 from .outputs import PageCache, asset_files, course_template_names, render_pages
 from .pages import CACHE_DIR, RenderCache, RenderSettings, render_all
+from .progress import ProgressFn
 from .search import SearchIndexFailed, index_site
 from .site import SiteData, TemplateFailure, environment
 from .write import Content, IncrementalWriter, OutputRefused, check_output_dir, write_site
@@ -42,6 +44,8 @@ class BuildOptions:
     jobs: int | None = None
     incremental: bool = False
     """Update the output folder file by file (serve) instead of swapping a staged copy."""
+    progress: ProgressFn | None = None
+    """Told of each stage and page (the command line draws it on a terminal)."""
 
 
 @dataclass
@@ -112,6 +116,7 @@ class Builder:
         config = self._configure(result)
         if config is None:
             return
+        self._tell("reading pages")
         course, bib, glossary = self._model(config, result)
         everything = course.topics + course.pages + ([course.home] if course.home else [])
         bodies = self._render(everything, bib, glossary, config, result)
@@ -121,7 +126,8 @@ class Builder:
         # CSS edit from re-rendering every page.
         build_id = "serve" if self.options.incremental else _assets_id(files, config)
         data = SiteData(course, bodies, glossary, bib, build_id)
-        outputs, result.templated = render_pages(data, self._environment(theme), self.page_cache)
+        outputs, result.templated = render_pages(data, self._environment(theme), self.page_cache,
+                                                 self._counter("applying templates"))
         result.diagnostics += _check_all_links(glossary, everything, bodies, set(files) | set(outputs),
                                                self.options.strict, outputs)
         result.pages = sum(1 for p in outputs if p.endswith(".html"))
@@ -168,7 +174,7 @@ class Builder:
         settings = RenderSettings(config.citation_style, config.glossary_autolink,
                                   {k: item.term for k, item in glossary.items()}, macros)
         misses = self.cache.misses
-        bodies = render_all(pages, bib, settings, self.cache, self.options.jobs)
+        bodies = render_all(pages, bib, settings, self.cache, self.options.jobs, self._counter("rendering Markdown"))
         result.rendered = self.cache.misses - misses
         for page in pages:
             result.diagnostics += bodies[page.rel].diagnostics
@@ -187,11 +193,27 @@ class Builder:
         if self.writer is not None:
             result.changed = self.writer.update(files, config.base_url)
         else:
-            indexer = index_site if self.options.search else None
+            self._tell("writing files")
+            indexer = self._search_indexer() if self.options.search else None
             write_site(self.options.out_dir, files, config.base_url, before_swap=indexer)
             result.changed = sorted(files)
             self.cache.prune_disk(set(self.cache.memory))
         result.written = True
+
+    def _tell(self, stage: str, done: int = 0, total: int = 0) -> None:
+        if self.options.progress is not None:
+            self.options.progress(stage, done, total)
+
+    def _counter(self, stage: str) -> Callable[[int, int], None] | None:
+        if self.options.progress is None:
+            return None
+        return lambda done, total: self._tell(stage, done, total)
+
+    def _search_indexer(self) -> Callable[[Path], None]:
+        def indexer(site: Path) -> None:
+            self._tell("building the search index")
+            index_site(site)
+        return indexer
 
     def _bibliography(self, rel: str) -> tuple[Bibliography, list[Diagnostic]]:
         """The .bib file, parsed again only when its size or mtime changed."""
