@@ -28,7 +28,7 @@ from .markdown.render import RenderedBody
 from .outputs import PageCache, asset_files, course_template_names, render_pages
 from .pages import CACHE_DIR, RenderCache, RenderSettings, render_all
 from .progress import ProgressFn
-from .search import SearchIndexFailed, index_site
+from .search import SearchIndexFailed, index_or_reuse, pages_digest
 from .site import SiteData, TemplateFailure, environment
 from .write import Content, IncrementalWriter, OutputRefused, check_output_dir, write_site
 
@@ -63,6 +63,8 @@ class BuildResult:
     """Output pages rendered from templates this time (the rest came from the cache)."""
     changed: list[str] = field(default_factory=list)
     """Output files added, changed or removed this time (incremental mode)."""
+    search_reused: bool = False
+    """The previous search index was kept: no page changed."""
 
     @property
     def errors(self) -> int:
@@ -194,7 +196,8 @@ class Builder:
             result.changed = self.writer.update(files, config.base_url)
         else:
             self._tell("writing files")
-            indexer = self._search_indexer() if self.options.search else None
+            digest = pages_digest(files, config.base_url) if self.options.search else ""
+            indexer = self._search_indexer(digest, result) if self.options.search else None
             write_site(self.options.out_dir, files, config.base_url, before_swap=indexer)
             result.changed = sorted(files)
             self.cache.prune_disk(set(self.cache.memory))
@@ -209,10 +212,11 @@ class Builder:
             return None
         return lambda done, total: self._tell(stage, done, total)
 
-    def _search_indexer(self) -> Callable[[Path], None]:
+    def _search_indexer(self, digest: str, result: BuildResult) -> Callable[[Path], None]:
+        """Pagefind over the staged site, unless no page changed since the last build."""
         def indexer(site: Path) -> None:
             self._tell("building the search index")
-            index_site(site)
+            result.search_reused = index_or_reuse(site, self.options.out_dir, digest)
         return indexer
 
     def _bibliography(self, rel: str) -> tuple[Bibliography, list[Diagnostic]]:
