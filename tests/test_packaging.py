@@ -113,6 +113,7 @@ def test_wheel_contains_katex_assets_and_theme(tmp_path: Path) -> None:
     assert "coursebuild/__init__.py" in names
     assert "coursebuild/assets.py" in names
     assert "coursebuild/_vendor/katex/katex.min.css" in names
+    assert "coursebuild/_vendor/katex/katex.min.js" in names  # the renderer, run on V8
     assert "coursebuild/_vendor/katex/LICENSE" in names
     fonts = REPO_ROOT / "node_modules" / "katex" / "dist" / "fonts"
     for font in fonts.iterdir():
