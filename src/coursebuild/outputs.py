@@ -44,7 +44,7 @@ def render_pages(data: SiteData, env: jinja2.Environment, cache: PageCache | Non
     site = data.site_context()
     hashes = TemplateHashes(env)
     # Every page shows the sidebar, so _nav.html counts as part of every page's template.
-    site_fp = _fingerprint((hashes.of("_nav.html"), site), light=False)  # no page bodies in it
+    site_fp = _fingerprint((hashes.of("_nav.html"), site), light=False) if cache is not None else ""
     site["topics_json"] = topics_json(site["blocks"])
     env.globals["learning_path_nav"] = _nav(data, env, site, site_fp, cache)
     out: dict[str, bytes] = {}
@@ -57,7 +57,7 @@ def render_pages(data: SiteData, env: jinja2.Environment, cache: PageCache | Non
             progress(len(out) + 1, total)
         context = {"page": page_info(site, kind, title, description, url),
                    "current_slug": extra.pop("current_slug", ""), **extra}
-        key = _fingerprint((site_fp, template, hashes.of(template), context))
+        key = _fingerprint((site_fp, template, hashes.of(template), context)) if cache is not None else ""
         cached = cache.entries.get(path) if cache else None
         if cached and cached[0] == key:
             out[path] = cached[1]

@@ -128,7 +128,10 @@ class Builder:
         # CSS edit from re-rendering every page.
         build_id = "serve" if self.options.incremental else _assets_id(files, config)
         data = SiteData(course, bodies, glossary, bib, build_id)
-        outputs, result.templated = render_pages(data, self._environment(theme), self.page_cache,
+        # Only serve builds again in the same process: a one-off build would fingerprint
+        # every page's context for a cache nobody reads.
+        page_cache = self.page_cache if self.options.incremental else None
+        outputs, result.templated = render_pages(data, self._environment(theme), page_cache,
                                                  self._counter("applying templates"))
         result.diagnostics += _check_all_links(glossary, everything, bodies, set(files) | set(outputs),
                                                self.options.strict, outputs)
