@@ -179,7 +179,8 @@ class Builder:
         settings = RenderSettings(config.citation_style, config.glossary_autolink,
                                   {k: item.term for k, item in glossary.items()}, macros)
         misses = self.cache.misses
-        bodies = render_all(pages, bib, settings, self.cache, self.options.jobs, self._counter("rendering Markdown"))
+        bodies = render_all(pages, bib, settings, self.cache, self.options.jobs,
+                            self._counter("rendering Markdown"))
         result.rendered = self.cache.misses - misses
         for page in pages:
             result.diagnostics += bodies[page.rel].diagnostics
