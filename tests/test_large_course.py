@@ -47,3 +47,32 @@ def test_small_courses_list_every_topic_on_every_page(tmp_path: Path) -> None:
     page = (out / "topics/b-2/index.html").read_text()
     assert len(nav_links(page)) == 10 and "of this block</a>" not in page
     assert re.findall(r'data-nav="([^"]+)" aria-current="page"', page) == ["b-2"]
+
+
+def loose_course(tmp_path: Path, count: int) -> Path:
+    """``count`` topics outside any block."""
+    return write_course(tmp_path / f"loose{count}", {f"content/topics/t{i}.md": topic(f"Topic {i}", i + 1, "Text.")
+                                                      for i in range(count)})
+
+
+def sidebar(html: str) -> str:
+    return re.search(r'<div class="nav-blocks".*?</div>', html, re.S).group(0)
+
+
+def test_sidebar_size_does_not_grow_with_the_course(tmp_path: Path) -> None:
+    """Past 300 topics, topics outside blocks come in groups of 20 and a topic page lists
+    its own group in full and only the four groups each side of it, as one link each."""
+    navs = {}
+    for count in (320, 480):
+        out = tmp_path / f"out{count}"
+        run = run_build(loose_course(tmp_path, count), out)
+        assert run.code == 0, run.stderr
+        navs[count] = sidebar((out / "topics/t205/index.html").read_text())
+    nav = navs[320]
+    assert nav_links(nav) == [f"t{i}" for i in range(200, 220)]
+    groups = re.findall(r'data-block="([^"]+)"', nav)
+    assert groups == [f"topics-{g}" for g in range(7, 16)]  # its own (11th) and four each side
+    assert '<span class="nav-block-title">Topics 201–220</span>' in nav
+    assert '<a href="/topics/">All 320 topics in 16 groups</a>' in nav
+    # The same page in a course half as large again: the same sidebar but for the totals.
+    assert navs[480].replace("480 topics in 24", "320 topics in 16") == nav

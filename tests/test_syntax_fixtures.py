@@ -217,7 +217,7 @@ def test_fixture_reader_rejects_an_unclosed_case(tmp_path: Path) -> None:
 def test_normalize_katex_keeps_the_tex_and_surroundings() -> None:
     from coursebuild.markdown.math import render_math
 
-    html = "a " + render_math(r"x^2 < y", False) + " b"
+    html = "a " + render_math(r"x^2 < y", False)[0] + " b"
     assert normalize_katex(html) == "a ⟨katex:x^2 &lt; y⟩ b"
 
 

@@ -26,7 +26,7 @@ __all__ = [
     "woff2_only",
 ]
 
-#: The KaTeX release embedded in pykatex 0.1.1; the stylesheet and fonts must match it.
+#: The KaTeX release (npm, pinned in package.json) whose script, stylesheet and fonts we ship.
 KATEX_VERSION = "0.16.22"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent

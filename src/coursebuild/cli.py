@@ -148,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_build(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
     from .pipeline import BuildOptions, Builder
+    from .progress import for_stream
 
     if args.jobs is not None and args.jobs < 1:
         print("coursebuild: error: --jobs must be 1 or more", file=sys.stderr)
@@ -157,10 +158,13 @@ def run_build(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
         print("coursebuild: error: --zip must be outside the output folder (it is replaced on every build)",
               file=sys.stderr)
         return EXIT_USAGE
+    progress = for_stream(sys.stderr, args.quiet)
     options = BuildOptions(course_dir, out_dir, base_url=args.base_url, strict=args.strict,
                            search=not args.no_search, jobs=args.jobs, solutions=args.solutions,
-                           portable=args.portable, zip_path=zip_path)
+                           portable=args.portable, zip_path=zip_path, progress=progress)
     result = Builder(options).build()
+    if progress is not None:
+        progress.clear()
     report(result, quiet=args.quiet, strict=args.strict)
     if result.usage_error:
         return EXIT_USAGE

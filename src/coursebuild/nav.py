@@ -16,6 +16,12 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 INDENT_RE = re.compile(r"\n[ \t]+")
+COMPACT_OVER = 300
+"""Courses with more topics than this get a sidebar whose size does not grow with them."""
+GROUP_SIZE = 20
+"""In such courses, topics outside blocks are listed in groups of this many."""
+WINDOW = 4
+"""… and a topic page lists this many blocks (or groups) each side of its own."""
 
 
 class LearningPathNav:
@@ -36,6 +42,35 @@ class LearningPathNav:
             html = html.replace(f'data-nav="{current_slug}"', f'data-nav="{current_slug}" aria-current="page"', 1)
             html = html.replace(f"<!--toc:{current_slug}-->", str(toc), 1)
         return Markup(html)
+
+
+def nav_blocks(blocks: list[dict[str, Any]], topic_count: int, loose: str | None) -> list[dict[str, Any]]:
+    """The sidebar's blocks: the learning path's, with a long run of topics outside
+    blocks cut into numbered groups (in large courses only)."""
+    if topic_count <= COMPACT_OVER:
+        return blocks
+    out: list[dict[str, Any]] = []
+    for block in blocks:
+        topics = block["topics"]
+        if block["slug"] != loose or len(topics) <= GROUP_SIZE:
+            out.append(block)
+            continue
+        for start in range(0, len(topics), GROUP_SIZE):
+            group = topics[start:start + GROUP_SIZE]
+            out.append({"title": f"{block['title']} {start + 1}–{start + len(group)}",
+                        "slug": f"{block['slug']}-{start // GROUP_SIZE + 1}", "topics": group,
+                        "more_url": f"/topics/#block-{block['slug']}"})
+    return out
+
+
+def shown_blocks(blocks: list[dict[str, Any]], open_block: str, topic_count: int) -> set[str] | None:
+    """Which blocks a page's sidebar lists: all of them, or in a large course only
+    those near the open block (the rest are on the topics page and the map)."""
+    if topic_count <= COMPACT_OVER or not open_block:
+        return None
+    slugs = [b["slug"] for b in blocks]
+    at = slugs.index(open_block) if open_block in slugs else 0
+    return set(slugs[max(0, at - WINDOW):at + WINDOW + 1])
 
 
 def topics_json(blocks: list[dict[str, Any]]) -> Markup:

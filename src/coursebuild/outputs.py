@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from jinja2 import meta
@@ -17,7 +17,7 @@ from .course import Page
 from .diagnostics import Diagnostic, info
 from .discover import inside
 from .markdown.highlight import pygments_css
-from .nav import LearningPathNav, topics_json
+from .nav import COMPACT_OVER, LearningPathNav, nav_blocks, shown_blocks, topics_json
 from .practice import REVIEW_DATA, review_cards
 from .site import SiteData, edit_base, page_info, render_template, topic_context
 from .sitepages import bibliography_entries, glossary_letters, map_blocks, map_svg
@@ -39,25 +39,29 @@ class PageCache:
     """The sidebar renderer of the last build, reused while the site context is unchanged."""
 
 
-def render_pages(data: SiteData, env: jinja2.Environment,
-                 cache: PageCache | None = None) -> tuple[dict[str, bytes], list[str]]:
-    """Every HTML/XML page of the site by output path, and which were (re)rendered."""
+def render_pages(data: SiteData, env: jinja2.Environment, cache: PageCache | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, bytes], list[str]]:
+    """Every HTML/XML page of the site by output path, and which were (re)rendered;
+    ``progress(done, total)`` is told of each page."""
     course = data.course
     site = data.site_context()
     cards, site["review_count"] = review_cards(data)
     hashes = TemplateHashes(env)
     # Every page shows the sidebar, so _nav.html counts as part of every page's template.
-    site_fp = _fingerprint((hashes.of("_nav.html"), site), light=False)  # no page bodies in it
+    site_fp = _fingerprint((hashes.of("_nav.html"), site), light=False) if cache is not None else ""
     site["topics_json"] = topics_json(site["blocks"])
     env.globals["learning_path_nav"] = _nav(data, env, site, site_fp, cache)
     out: dict[str, bytes] = {}
     templated: list[str] = []
+    total = len(course.topics) + len(course.pages) + 8  # home, 5 special pages, 404, sitemap
 
     def emit(path: str, template: str, kind: str, title: str, description: str, url: str,
              **extra: Any) -> None:
+        if progress is not None:
+            progress(len(out) + 1, total)
         context = {"page": page_info(site, kind, title, description, url),
                    "current_slug": extra.pop("current_slug", ""), **extra}
-        key = _fingerprint((site_fp, template, hashes.of(template), context))
+        key = _fingerprint((site_fp, template, hashes.of(template), context)) if cache is not None else ""
         cached = cache.entries.get(path) if cache else None
         if cached and cached[0] == key:
             out[path] = cached[1]
@@ -119,9 +123,13 @@ def _nav(data: SiteData, env: jinja2.Environment, site: dict[str, Any], site_fp:
          cache: PageCache | None) -> LearningPathNav:
     if cache is not None and cache.nav is not None and cache.nav[0] == site_fp:
         return cache.nav[1]
-    block_of = {t["slug"]: b["slug"] for b in site["blocks"] for t in b["topics"]}
+    loose = next((bp.slug for bp in data.course.path if bp.block is None), None)
+    blocks = nav_blocks(site["blocks"], site["topic_count"], loose)
+    block_of = {t["slug"]: b["slug"] for b in blocks for t in b["topics"]}
     nav = LearningPathNav(lambda open_block: render_template(
-        env, "_nav.html", data.course.course_dir, site=site, open_block=open_block), block_of)
+        env, "_nav.html", data.course.course_dir, site=site, open_block=open_block, blocks=blocks,
+        compact=site["topic_count"] > COMPACT_OVER,
+        shown=shown_blocks(blocks, open_block, site["topic_count"])), block_of)
     if cache is not None:
         cache.nav = (site_fp, nav)
     return nav

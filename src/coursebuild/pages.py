@@ -9,13 +9,14 @@ can be reused whenever those are unchanged: in ``serve`` (memory) and across
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Iterator, Mapping
 
 from . import __version__
 from .bibliography import Bibliography
@@ -34,11 +35,12 @@ class RenderSettings:
     glossary: Mapping[str, GlossaryTerm]
     solutions: str = "show"
     smart_punctuation: bool = True
+    math_macros: tuple[tuple[str, str], ...] = ()
 
     def fingerprint(self) -> str:
         terms = sorted((k, t.term, t.anchor, t.definition) for k, t in self.glossary.items())
         raw = repr((code_fingerprint(), self.citation_style, self.glossary_autolink, terms, self.solutions,
-                    self.smart_punctuation))
+                    self.smart_punctuation, self.math_macros))
         return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
 
@@ -146,12 +148,15 @@ def _render_in_worker(job: tuple[str, str, int]) -> RenderedBody:
 
 def _render(rel: str, body: str, line: int, bib: Bibliography, settings: RenderSettings) -> RenderedBody:
     return render_body(rel, body, line, bib, settings.citation_style, settings.glossary,
-                       settings.glossary_autolink, settings.solutions, settings.smart_punctuation)
+                       settings.glossary_autolink, settings.solutions, settings.smart_punctuation,
+                       settings.math_macros)
 
 
 def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
-               cache: RenderCache, jobs: int | None = None) -> dict[str, RenderedBody]:
-    """Rendered body of every page, by the page's source path."""
+               cache: RenderCache, jobs: int | None = None,
+               progress: Callable[[int, int], None] | None = None) -> dict[str, RenderedBody]:
+    """Rendered body of every page, by the page's source path; ``progress(done, total)``
+    is told of each page rendered."""
     fp = settings.fingerprint()
     results: dict[str, RenderedBody] = {}
     todo: list[tuple[Page, str]] = []
@@ -170,18 +175,22 @@ def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
     if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
         rendered = _render_parallel(todo, bib, settings, workers)
     else:
-        rendered = [_render(p.rel, p.body, p.body_line, bib, settings) for p, _ in todo]
-    for (page, key), body in zip(todo, rendered):
+        rendered = (_render(p.rel, p.body, p.body_line, bib, settings) for p, _ in todo)
+    for done, ((page, key), body) in enumerate(zip(todo, rendered), 1):
         cache.put(key, body, bib)
         results[page.rel] = body
+        if progress is not None:
+            progress(done, len(todo))
     cache.retain(keys)
     return results
 
 
 def _render_parallel(todo: list[tuple[Page, str]], bib: Bibliography, settings: RenderSettings,
-                     workers: int) -> list[RenderedBody]:
+                     workers: int) -> Iterator[RenderedBody]:
     jobs = [(p.rel, p.body, p.body_line) for p, _ in todo]
     chunk = max(1, len(jobs) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(bib, settings)) as pool:
-        return list(pool.map(_render_in_worker, jobs, chunksize=chunk))
+    # Workers are started fresh ("spawn"), never forked: a forked copy of a process
+    # whose V8 (KaTeX) threads are running cannot start V8 again.
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(bib, settings),
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield from pool.map(_render_in_worker, jobs, chunksize=chunk)

@@ -15,6 +15,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -28,11 +29,13 @@ from .diagnostics import Diagnostic, Severity, count, info, sort_key
 from .images import ImageSizes
 from .postprocess import finish_bodies
 from .discover import SourcePage, discover
+from .macros import load_macros
 from .markdown.render import RenderedBody
 from .output import portable
 from .outputs import PageCache, asset_files, course_template_names, render_pages, site_url_note
 from .pages import CACHE_DIR, RenderCache, RenderSettings, render_all
-from .search import SearchIndexFailed, index_site
+from .progress import ProgressFn
+from .search import SearchIndexFailed, index_or_reuse, pages_digest
 from .site import SiteData, TemplateFailure, environment
 from .write import Content, IncrementalWriter, OutputRefused, check_output_dir, write_site
 
@@ -54,6 +57,8 @@ class BuildOptions:
     """Relative URLs and a script-loaded search index, to open from disk (also course.yml)."""
     zip_path: Path | None = None
     """Also pack the (portable) site into this zip file."""
+    progress: ProgressFn | None = None
+    """Told of each stage and page (the command line draws it on a terminal)."""
 
 
 @dataclass
@@ -73,6 +78,8 @@ class BuildResult:
     """Output files added, changed or removed this time (incremental mode)."""
     site: SiteData | None = None
     """The course model with rendered bodies (``coursebuild pdf`` makes its book from it)."""
+    search_reused: bool = False
+    """The previous search index was kept: no page changed."""
 
     @property
     def errors(self) -> int:
@@ -128,6 +135,7 @@ class Builder:
         config = self._configure(result)
         if config is None:
             return
+        self._tell("reading pages")
         course, bib, glossary = self._model(config, result)
         everything = course.topics + course.pages + ([course.home] if course.home else [])
         bodies = self._render(everything, bib, glossary, config, result)
@@ -141,7 +149,11 @@ class Builder:
         # CSS edit from re-rendering every page.
         build_id = "serve" if self.options.incremental else _assets_id(files, config)
         data = result.site = SiteData(course, bodies, glossary, bib, build_id)
-        outputs, result.templated = render_pages(data, self._environment(theme), self.page_cache)
+        # Only serve builds again in the same process: a one-off build would fingerprint
+        # every page's context for a cache nobody reads.
+        page_cache = self.page_cache if self.options.incremental else None
+        outputs, result.templated = render_pages(data, self._environment(theme), page_cache,
+                                                 self._counter("applying templates"))
         result.diagnostics += _check_all_links(glossary, everything, bodies, set(files) | set(outputs),
                                                self.options.strict, outputs)
         result.pages = sum(1 for p in outputs if p.endswith(".html"))
@@ -194,11 +206,14 @@ class Builder:
                 glossary: dict[str, structure.GlossaryItem], config: CourseConfig,
                 result: BuildResult) -> dict[str, RenderedBody]:
         """Every page body (parallel, cached by content hash)."""
+        macros, macro_diags = load_macros(self.course_dir)
+        result.diagnostics += macro_diags
         settings = RenderSettings(citation_mode(config.citation_style, self.course_dir), config.glossary_autolink,
-                                  {k: item.term for k, item in glossary.items()}, config.solutions,
-                                  config.smart_punctuation)
+                                  {k: item.term for k, item in glossary.items()}, solutions=config.solutions,
+                                  smart_punctuation=config.smart_punctuation, math_macros=macros)
         misses = self.cache.misses
-        bodies = render_all(pages, bib, settings, self.cache, self.options.jobs)
+        bodies = render_all(pages, bib, settings, self.cache, self.options.jobs,
+                            self._counter("rendering Markdown"))
         result.rendered = self.cache.misses - misses
         for page in pages:
             result.diagnostics += bodies[page.rel].diagnostics
@@ -223,7 +238,10 @@ class Builder:
             result.changed = self.writer.update(files, config.base_url)
         else:
             relative = self._portable(config)
-            indexer = index_site if self.options.search and not relative else None
+            self._tell("writing files")
+            search = self.options.search and not relative
+            digest = pages_digest(files, config.base_url) if search else ""
+            indexer = self._search_indexer(digest, result) if search else None
             write_site(self.options.out_dir, files, "/" if relative else config.base_url, before_swap=indexer)
             result.changed = sorted(files)
             self.cache.prune_disk(set(self.cache.memory))
@@ -231,6 +249,22 @@ class Builder:
                 portable.write_zip(self.options.out_dir, self.options.zip_path, portable.folder_name(config.title))
         result.written = True
         result.diagnostics += site_url_note(config)
+
+    def _tell(self, stage: str, done: int = 0, total: int = 0) -> None:
+        if self.options.progress is not None:
+            self.options.progress(stage, done, total)
+
+    def _counter(self, stage: str) -> Callable[[int, int], None] | None:
+        if self.options.progress is None:
+            return None
+        return lambda done, total: self._tell(stage, done, total)
+
+    def _search_indexer(self, digest: str, result: BuildResult) -> Callable[[Path], None]:
+        """Pagefind over the staged site, unless no page changed since the last build."""
+        def indexer(site: Path) -> None:
+            self._tell("building the search index")
+            result.search_reused = index_or_reuse(site, self.options.out_dir, digest)
+        return indexer
 
     def _bibliography(self, files: tuple[str, ...]) -> tuple[Bibliography, list[Diagnostic]]:
         """The bibliography files, parsed again only when a size or mtime changed."""

@@ -2,15 +2,18 @@
 
 Pagefind (the pinned ``pagefind-bin`` wheel ships its binary) indexes what the
 templates mark with ``data-pagefind-body`` and weights side notes and
-references lower through ``data-pagefind-weight`` attributes.
+references lower through ``data-pagefind-weight`` attributes. A build whose pages are all
+unchanged keeps the previous index (linked in, not rebuilt).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Mapping
 
 
 class SearchIndexFailed(Exception):
@@ -65,3 +68,56 @@ def _run_pagefind(args: list[str], nice: int = 0) -> None:
     if done.returncode != 0:
         message = (done.stderr or done.stdout).strip().splitlines()
         raise SearchIndexFailed("Pagefind failed: " + (message[-1] if message else f"exit {done.returncode}"))
+
+
+DIGEST_FILE = ".coursebuild-digest"
+"""In ``pagefind/``: a digest of every HTML page the index was built from."""
+
+
+def pages_digest(files: Mapping[str, object], base_url: str) -> str:
+    """Digest of what Pagefind reads: every HTML page's bytes (and the base URL and
+    Pagefind's version). Equal digests mean an equal index."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{base_url}|{_pagefind_version()}".encode())
+    for rel in sorted(files):
+        content = files[rel]
+        if rel.endswith(".html") and isinstance(content, bytes):
+            digest.update(rel.encode() + b"\0" + hashlib.blake2b(content, digest_size=20).digest())
+    return digest.hexdigest()
+
+
+def index_or_reuse(site_dir: Path, previous_site: Path, digest: str) -> bool:
+    """Index the staged ``site_dir``, or, when the previous output's index was built
+    from exactly these pages, link its files in instead. True when reused."""
+    old = previous_site / "pagefind"
+    try:
+        reusable = (old / DIGEST_FILE).read_text("utf-8").strip() == digest
+    except OSError:
+        reusable = False
+    if reusable:
+        try:
+            # Hard links: the previous output is deleted after the swap, the files stay.
+            shutil.copytree(old, site_dir / "pagefind", copy_function=_link_or_copy)
+        except OSError:
+            shutil.rmtree(site_dir / "pagefind", ignore_errors=True)
+            reusable = False
+    if not reusable:
+        index_site(site_dir)
+    (site_dir / "pagefind" / DIGEST_FILE).write_text(digest + "\n", "utf-8")
+    return reusable
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _pagefind_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pagefind-bin")
+    except Exception:  # the version only makes the digest stricter
+        return ""

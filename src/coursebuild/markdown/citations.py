@@ -52,11 +52,14 @@ def references_html(state: PageState) -> str:
     if state.citation_style != "numeric":
         keys.sort(key=lambda k: state.bibliography.get(k).sort_key())  # type: ignore[union-attr]
     tag = "ol" if state.citation_style == "numeric" else "ul"
+    sites_of: dict[str, list[CiteSite]] = {}
+    for site in state.cite_sites:  # one pass: a page may cite thousands of times
+        sites_of.setdefault(site.key, []).append(site)
     items = []
     for key in keys:
         ref = state.bibliography.get(key)
         assert ref is not None  # only resolved keys are in ``cited``
-        sites = [s for s in state.cite_sites if s.key == key]
+        sites = sites_of[key]
         back = " ".join(
             f'<a class="ref-backlink" href="#{s.anchor}" aria-label="Back to citation {i} of {len(sites)}">'
             f"↩&#xFE0E;{'' if len(sites) == 1 else f'<sup>{i}</sup>'}</a>"

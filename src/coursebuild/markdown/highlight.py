@@ -26,6 +26,12 @@ def _lexer(lang: str):  # type: ignore[no-untyped-def]
 
 def highlight_code(code: str, lang: str, _attrs: object = None) -> str:
     """A complete ``<pre>`` block; unknown languages fall back to plain text."""
+    return _highlighted(code, lang or "")
+
+
+@lru_cache(maxsize=2048)
+def _highlighted(code: str, lang: str) -> str:
+    """Each distinct block is highlighted once per process (courses repeat snippets)."""
     name = (lang or "").strip().split()[0].lower() if (lang or "").strip() else ""
     lexer = _lexer(name) if name else None
     body = pyg_highlight(code, lexer, _FORMATTER) if lexer else escape(code)

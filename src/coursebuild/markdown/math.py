@@ -1,34 +1,65 @@
-"""Math: LaTeX rendered at build time by KaTeX (through pykatex).
+"""Math: LaTeX rendered at build time by KaTeX (on V8, see katex_engine.py).
 
 A formula KaTeX rejects is an error at its line with KaTeX's own message; the
 page then shows the source in a marked span instead of a silent red one.
+Formulas longer than :data:`MAX_FORMULA_CHARS` are not given to KaTeX at all
+(its parser is slow on huge input): they are an error too.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from html import escape
+from typing import Iterable, Mapping
 
-import pykatex
+from .katex_engine import Rendered, engine
+
+MAX_FORMULA_CHARS = 10_000
+"""The longest formula KaTeX is given (real formulas are well under 2,000 characters)."""
+
+_CACHE_LIMIT = 50_000
+_CACHE: dict[tuple[str, bool, tuple[tuple[str, str], ...]], Rendered] = {}
+"""KaTeX's answers for this process, by formula, display mode and macros."""
+
+NO_MACROS: tuple[tuple[str, str], ...] = ()
 
 
 class MathError(Exception):
     pass
 
 
-@lru_cache(maxsize=4096)
-def render_math(tex: str, display: bool) -> str:
-    """KaTeX HTML+MathML for ``tex``; raises :class:`MathError` with KaTeX's message."""
-    try:
-        html = pykatex.renderToString(tex, displayMode=display, output="htmlAndMathml",
-                                      throwOnError=True, strict="ignore")
-    except pykatex.ParseError as exc:
-        raise MathError(str(exc).replace("KaTeX parse error: ", "")) from None
-    except Exception as exc:  # pykatex is young: keep any engine failure a content error
-        raise MathError(f"KaTeX could not render this formula ({exc})") from None
+def macro_key(macros: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(macros.items()))
+
+
+def prepare(formulas: Iterable[tuple[str, bool]], macros: tuple[tuple[str, str], ...] = NO_MACROS) -> None:
+    """Render every formula not yet cached in one call into KaTeX (a page's worth)."""
+    todo = list(dict.fromkeys((tex, display) for tex, display in formulas
+                              if (tex, display, macros) not in _CACHE and len(tex) <= MAX_FORMULA_CHARS))
+    if not todo:
+        return
+    if len(_CACHE) + len(todo) > _CACHE_LIMIT:
+        _CACHE.clear()  # a bound on memory in long serve sessions; the next page refills it
+    for (tex, display), answer in zip(todo, engine().render(todo, dict(macros))):
+        _CACHE[(tex, display, macros)] = answer
+
+
+def render_math(tex: str, display: bool,
+                macros: tuple[tuple[str, str], ...] = NO_MACROS) -> tuple[str, tuple[str, ...]]:
+    """KaTeX HTML+MathML for ``tex`` and KaTeX's warnings; raises :class:`MathError`
+    with KaTeX's message."""
+    if len(tex) > MAX_FORMULA_CHARS:
+        raise MathError(f"the formula is {len(tex):,} characters long; formulas may have at most "
+                        f"{MAX_FORMULA_CHARS:,} (split it into several)")
+    answer = _CACHE.get((tex, display, macros))
+    if answer is None:
+        prepare([(tex, display)], macros)
+        answer = _CACHE[(tex, display, macros)]
+    if answer.html is None:
+        raise MathError((answer.error or "unknown KaTeX error").replace("KaTeX parse error: ", ""))
     # The visual copy is for eyes only: search indexes the MathML copy once, not both.
-    return html.replace('<span class="katex-html" aria-hidden="true">',
-                        '<span class="katex-html" aria-hidden="true" data-pagefind-ignore="">')
+    html = answer.html.replace('<span class="katex-html" aria-hidden="true">',
+                               '<span class="katex-html" aria-hidden="true" data-pagefind-ignore="">')
+    return html, answer.warnings
 
 
 def failed_math(tex: str, display: bool) -> str:

@@ -23,7 +23,7 @@ from ..diagnostics import Diagnostic, Severity
 from .citations import references_html
 from .glossary_marks import mark_glossary
 from .highlight import highlight_code
-from .math import MathError, failed_math, render_math
+from .math import NO_MACROS, MathError, failed_math, prepare, render_math
 from .practice_blocks import PracticeState, Question
 from .practice_render import practice_plugin, questions_of
 from .rules import shortcode_plugin
@@ -122,17 +122,20 @@ def create_markdown(smart_punctuation: bool = True) -> MarkdownIt:
 def render_body(path: str, body: str, body_line: int, bibliography: "Bibliography",
                 citation_style: str = "numeric", glossary: Mapping[str, GlossaryTerm] | None = None,
                 glossary_autolink: bool = True, solutions: str = "show",
-                smart_punctuation: bool = False) -> RenderedBody:
+                smart_punctuation: bool = False,
+                math_macros: tuple[tuple[str, str], ...] = NO_MACROS) -> RenderedBody:
     """Render ``body`` (which starts at file line ``body_line``) of ``path``."""
     md = create_markdown(smart_punctuation)
     state = PageState(path=path, line_offset=body_line, source_lines=body.split("\n"),
                       bibliography=bibliography, citation_style=citation_style,
-                      glossary=glossary or {}, glossary_autolink=glossary_autolink)
+                      glossary=glossary or {}, glossary_autolink=glossary_autolink,
+                      math_macros=math_macros)
     # Columns are looked up in the body; lines are file lines, so pad the front.
     state.source_lines = [""] * (body_line - 1) + state.source_lines
     env: dict = {"cb": state, "cb_practice": PracticeState(solutions=solutions)}
     tokens = md.parse(body, env)
     questions, exercises = questions_of(env)
+    prepare(_formulas(tokens), math_macros)  # the page's formulas in one call into KaTeX
     html = md.renderer.render(tokens, md.options, env)
     references = references_html(state)
     return RenderedBody(
@@ -163,16 +166,32 @@ def _label_anchors(state) -> None:  # type: ignore[no-untyped-def]
                     child.attrSet("data-pagefind-ignore", "")  # keep "#" out of search titles
 
 
+MATH_DISPLAY = {"math_inline": False, "math_inline_double": True, "math_block": True}
+
+
+def _formulas(tokens: list[Token]) -> list[tuple[str, bool]]:
+    """Every formula of the page as (tex, display), in order."""
+    found = []
+    for token in tokens:
+        if token.type == "math_block":
+            found.append((token.content.strip(), True))
+        elif token.type == "inline" and token.children:
+            found += [(c.content.strip(), MATH_DISPLAY[c.type]) for c in token.children if c.type in MATH_DISPLAY]
+    return found
+
+
 def _math(tokens: list[Token], idx: int, env: dict, display: bool, block: bool) -> str:
     token = tokens[idx]
+    state: PageState = env["cb"]
     try:
-        html = render_math(token.content.strip(), display)
+        html, warnings = render_math(token.content.strip(), display, state.math_macros)
     except MathError as exc:
-        state: PageState = env["cb"]
-        line = state.file_line(token.map[0]) if token.map else token.meta.get("line", 0)
-        col = state.column(line, "$$") if token.map else token.meta.get("col", 0)
+        line, col = _math_position(token, state)
         state.report(Severity.ERROR, line, col, "math", f"KaTeX could not render the formula: {exc}")
-        html = failed_math(token.content, block)  # a <div> only where a block may stand
+        html, warnings = failed_math(token.content, block), ()  # a <div> only where a block may stand
+    for message in warnings:
+        line, col = _math_position(token, state)
+        state.report(Severity.WARNING, line, col, "math-warning", f"KaTeX: {message}")
     numbered = numbered_equation(token, env, html)
     if numbered is not None:
         return numbered
@@ -181,6 +200,12 @@ def _math(tokens: list[Token], idx: int, env: dict, display: bool, block: bool) 
     if display:
         return f'<span class="math-display">{html}</span>'
     return html
+
+
+def _math_position(token: Token, state: PageState) -> tuple[int, int]:
+    line = state.file_line(token.map[0]) if token.map else token.meta.get("line", 0)
+    col = state.column(line, "$$") if token.map else token.meta.get("col", 0)
+    return line, col
 
 
 def _render_math_inline(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
@@ -236,16 +261,29 @@ def _links(tokens: list[Token], state: PageState) -> list[LinkRef]:
                     url = str(child.attrGet("src") or "")
                     out.append(LinkRef(url, line, state.column(line, url), "image"))
                 elif child.type in ("html_inline", "shortcode"):
-                    out.extend(_html_links(child.content, line, state))
+                    out.extend(_html_links(child.content, line, state, _span(child)))
         elif token.type == "html_block":
             for offset, piece in enumerate(token.content.split("\n")):
                 out.extend(_html_links(piece, last_line + offset, state))
     return out
 
 
-def _html_links(html: str, line: int, state: PageState) -> list[LinkRef]:
+def _span(child: Token) -> tuple[int, int | None]:
+    """Where on its line a token's URLs can be: from its column on, and for a
+    shortcode only within the tag (searching a whole long line for every one of
+    thousands of citations was quadratic)."""
+    col = child.meta.get("col")
+    if not col:
+        return 0, None
+    if child.type == "shortcode":
+        call = child.meta["call"]
+        return col - 1, col - 1 + call.end - call.start
+    return col - 1, None
+
+
+def _html_links(html: str, line: int, state: PageState, span: tuple[int, int | None] = (0, None)) -> list[LinkRef]:
     refs = []
     for match in HTML_URL_RE.finditer(html):
         url = match.group(2) if match.group(2) is not None else match.group(3)
-        refs.append(LinkRef(url, line, state.column(line, url), "html"))
+        refs.append(LinkRef(url, line, state.column(line, url, *span), "html"))
     return refs

@@ -53,16 +53,19 @@ class PageState:
     glossary_used: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     in_note: bool = False
+    math_macros: tuple[tuple[str, str], ...] = ()
+    """Course-wide KaTeX macros (name, expansion), sorted."""
     fragment_line: int = 0
     """File line of the shortcode whose text is being rendered inline."""
 
     def file_line(self, body_line: int) -> int:
         return body_line + self.line_offset
 
-    def column(self, line: int, snippet: str) -> int:
-        """1-based column of ``snippet`` on file ``line`` (0 when not found)."""
+    def column(self, line: int, snippet: str, start: int = 0, end: int | None = None) -> int:
+        """1-based column of ``snippet`` on file ``line``, looked for between the
+        0-based offsets ``start`` and ``end`` of the line (0 when not found)."""
         if 1 <= line <= len(self.source_lines):
-            index = self.source_lines[line - 1].find(snippet)
+            index = self.source_lines[line - 1].find(snippet, start, end)
             if index >= 0:
                 return index + 1
         return 0
