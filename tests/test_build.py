@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from coursebuild.diskcache import course_cache_dir
 from course_helpers import run_build, run_cli, snapshot, topic, write_course
 
 BIB = """\
@@ -410,7 +411,7 @@ def test_disk_cache_keeps_only_current_renders(tmp_path: Path) -> None:
         "content/topics/b/one/index.md": topic("One", 1, "First."),
         "content/topics/b/two/index.md": topic("Two", 2, "Second."),
     })
-    cache = course / ".coursebuild-cache"
+    cache = course_cache_dir(course)
     assert run_build(course).code == 0
     assert len(list(cache.glob("??/*"))) == 2
     for n in range(3):

@@ -22,9 +22,10 @@ from .bibliography import Bibliography, load_bibliography
 from .config import CourseConfig, load_config
 from .diagnostics import Diagnostic, Severity, count, info, sort_key
 from .discover import SourcePage, discover
+from .diskcache import course_cache_dir
 from .markdown.render import RenderedBody
 from .outputs import PageCache, asset_files, course_template_names, render_pages
-from .pages import CACHE_DIR, RenderCache, RenderSettings, render_all
+from .pages import RenderCache, RenderSettings, render_all
 from .search import SearchIndexFailed, index_site
 from .site import SiteData, TemplateFailure, environment
 from .write import Content, IncrementalWriter, OutputRefused, check_output_dir, write_site
@@ -74,7 +75,7 @@ class Builder:
     def __init__(self, options: BuildOptions) -> None:
         self.options = options
         self.course_dir = options.course_dir.resolve()
-        folder = self.course_dir / CACHE_DIR if options.disk_cache else None
+        folder = course_cache_dir(self.course_dir) if options.disk_cache else None
         self.cache = RenderCache(folder)
         self.page_cache = PageCache()
         self._bib: tuple[tuple[object, ...], Bibliography, list[Diagnostic]] | None = None
