@@ -12,6 +12,8 @@ import os
 import pickle
 from pathlib import Path
 
+import pytest
+
 from coursebuild.diskcache import course_cache_dir
 from course_helpers import run_build, snapshot, topic, write_course
 
@@ -72,3 +74,25 @@ def test_crafted_entries_of_the_wrong_shape_are_misses(tmp_path: Path) -> None:
     assert (run.code, run.problems()) == (0, [])
     assert snapshot(out) == clean
     assert "forged" not in one.read_text() + two.read_text()  # re-rendered and stored again
+
+
+@pytest.mark.parametrize("key", ["repo_url", "site_url"])
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(document.domain)",
+                                 "data:text/html,<script>alert(1)</script>", "vbscript:msgbox", "//evil.example"])
+def test_script_urls_in_settings_are_configuration_errors(tmp_path: Path, key: str, url: str) -> None:
+    course = write_course(tmp_path / "c", {**COURSE, "course.yml": f'title: "Safe"\n{key}: "{url}"\n'})
+    out = tmp_path / "out"
+    run = run_build(course, out)
+    col = len(key) + 3
+    assert run.diagnostics == [
+        f"course.yml:2:{col}: error: '{key}' must be an http:// or https:// URL, not {url!r}"]
+    assert (run.code, run.summary) == (2, "build not started, 1 error, 0 warnings")
+    assert not out.exists()
+
+
+def test_http_and_https_urls_are_accepted(tmp_path: Path) -> None:
+    course = write_course(tmp_path / "c", {**COURSE, "course.yml": (
+        'title: "Safe"\nrepo_url: "https://example.org/me/course"\nsite_url: "http://example.org"\n')})
+    out = tmp_path / "out"
+    assert run_build(course, out).code == 0
+    assert 'href="https://example.org/me/course"' in (out / "index.html").read_text("utf-8")

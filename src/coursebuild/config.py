@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import yamlpos
+from .settings_check import URL_KEYS, language_problem, url_problem
 from .diagnostics import Diagnostic, did_you_mean, error, warning
 
 CONFIG_FILE = "course.yml"
@@ -125,6 +126,10 @@ def _read(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
 
 def _value_problem(key: str, value: Any) -> str:
     """Range checks for settings whose type alone is not enough."""
+    if key in URL_KEYS and value:
+        return url_problem(key, value)
+    if key == "language":
+        return language_problem(value)
     if key in ("content_dir", "bibliography"):
         parts = PurePosixPath(value.replace("\\", "/")).parts
         if not value.strip() or value.startswith(("/", "\\", "~")) or ".." in parts or ":" in value:

@@ -1,0 +1,36 @@
+"""Typed YAML values, odd settings and control characters: a positioned diagnostic each,
+never a traceback (issue 14, crashes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from course_helpers import run_build, topic, write_course
+
+BLOCK = {"content/topics/b/_block.yml": 'title: "B"\norder: 1\n'}
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("english", "'language' must be a BCP 47 language tag such as 'en' or 'pt-BR', not 'english'"),
+    ("en_US", "'language' must be a BCP 47 language tag such as 'en' or 'pt-BR', not 'en_US' "
+              "(did you mean 'en-US'?)"),
+    ("x", "'language' must be a BCP 47 language tag such as 'en' or 'pt-BR', not 'x'"),
+    ("en-x-" + "a" * 8 + "-bbbbbbbb-cccccccc-dd",
+     "'language' must be a BCP 47 language tag of at most 30 characters, such as 'en' or 'pt-BR'"),
+])
+def test_language_must_be_a_bcp47_tag(tmp_path: Path, value: str, message: str) -> None:
+    course = write_course(tmp_path / "c", {"course.yml": f'title: "T"\nlanguage: "{value}"\n', **BLOCK,
+                                           "content/topics/b/t/index.md": topic("T", 1, "Text.")})
+    run = run_build(course)
+    assert run.diagnostics == [f"course.yml:2:11: error: {message}"]
+    assert (run.code, run.summary) == (2, "build not started, 1 error, 0 warnings")
+
+
+def test_valid_language_tags_build(tmp_path: Path) -> None:
+    course = write_course(tmp_path / "c", {"course.yml": 'language: "de-CH-1996"\n', **BLOCK,
+                                           "content/topics/b/t/index.md": topic("T", 1, "Text.")})
+    out = tmp_path / "out"
+    assert run_build(course, out).code == 0
+    assert '<html lang="de-CH-1996"' in (out / "index.html").read_text("utf-8")
