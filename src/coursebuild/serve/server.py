@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import inject
 from .events import RETRY_MS
+from .hosts import HostPolicy
 from .paths import Route, locate, route
 from .session import ServeSession
 
@@ -56,6 +57,7 @@ class PreviewServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         self.session = session
         super().__init__(address, PreviewHandler)
+        self.hosts = HostPolicy(address[0], str(self.server_address[0]))
 
     def handle_error(self, request: object, client_address: object) -> None:
         exc = sys.exc_info()[1]
@@ -93,6 +95,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _answer(self, head: bool) -> None:
         session = self.server.session
+        if not self.server.hosts.allows(self.headers.get("Host")):
+            # DNS rebinding: another site's page must not read the preview (see hosts.py).
+            self._send(Response(403, b"Forbidden: this preview answers only requests for localhost "
+                                     b"or the address it listens on\n"), head)
+            return
         with session.lock.read():
             found = route(self.path, session.base_url)
             if found.kind == "endpoint" and found.segments[0] == "events":
@@ -107,6 +114,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _response(self, found: Route, session: ServeSession) -> Response:
         if found.kind == "bad":
             return Response(400, b"Bad request\n")
+        if found.kind == "too_long":
+            return Response(414, b"URI too long\n")
         if found.kind == "redirect":
             return Response(301, headers={"Location": found.location})
         if found.kind == "endpoint":
