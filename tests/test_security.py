@@ -96,3 +96,72 @@ def test_http_and_https_urls_are_accepted(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_build(course, out).code == 0
     assert 'href="https://example.org/me/course"' in (out / "index.html").read_text("utf-8")
+
+
+SECRET = "TOP-SECRET-0c41"
+
+
+def _outside(root: Path) -> Path:
+    """A private folder beside the course: nothing in it may be read or published."""
+    return write_course(root / "private", {
+        "secret.txt": SECRET,
+        "page.md": topic("Leaked", 3, SECRET),
+        "folder/index.md": topic("Leaked folder", 4, SECRET),
+        "folder/notes.txt": SECRET,
+        "templates/404.html": SECRET,
+        "refs.bib": "@misc{leak, title = {" + SECRET + "}, year = {2020}}\n",
+        "static/secret.css": SECRET,
+    })
+
+
+def _published(out: Path) -> str:
+    return "\n".join(p.read_text("utf-8", "replace") for p in out.rglob("*") if p.is_file())
+
+
+def test_symlinks_out_of_the_course_are_not_followed(tmp_path: Path) -> None:
+    private = _outside(tmp_path)
+    course = write_course(tmp_path / "c", {**COURSE, "notes/shared.txt": "shared inside",
+                                           "content/topics/b/one/index.md": topic("One", 1, "First {% cite \"leak\" %}.")})
+    links = {
+        "templates": private / "templates",
+        "static/leak.txt": private / "secret.txt",
+        "static/shared.txt": course / "notes" / "shared.txt",  # inside the course: followed
+        "bibliography.bib": private / "refs.bib",
+        "content/topics/b/three/index.md": private / "page.md",
+        "content/topics/b/four": private / "folder",
+        "content/topics/b/two/images/photo.txt": private / "secret.txt",
+    }
+    for rel, target in links.items():
+        (course / rel).parent.mkdir(parents=True, exist_ok=True)
+        (course / rel).symlink_to(target)
+    out = tmp_path / "out"
+    run = run_build(course, out)
+    message = "warning: symbolic link to outside the course folder: not followed (nothing read or published)"
+    assert run.problems() == [
+        f"bibliography.bib: {message}",
+        f"content/topics/b/four: {message}",
+        "content/topics/b/one/index.md:6:7: error: unknown citation key 'leak'",
+        f"content/topics/b/three/index.md: {message}",
+        f"content/topics/b/two/images/photo.txt: {message}",
+        f"static/leak.txt: {message}",
+        f"templates: {message}",
+    ]
+    assert run.code == 1
+    (course / "content/topics/b/one/index.md").write_text(topic("One", 1, "First."))
+    run = run_build(course, out)
+    assert run.code == 0 and len(run.problems()) == 6
+    assert SECRET not in _published(out)
+    assert (out / "shared.txt").read_text() == "shared inside"
+    assert not (out / "topics" / "three").exists() and not (out / "topics" / "four").exists()
+
+
+def test_a_static_folder_linked_out_of_the_course_is_not_published(tmp_path: Path) -> None:
+    private = _outside(tmp_path)
+    course = write_course(tmp_path / "c", COURSE)
+    (course / "static").symlink_to(private / "static")
+    out = tmp_path / "out"
+    run = run_build(course, out)
+    assert run.problems() == ["static: warning: symbolic link to outside the course folder: not followed "
+                              "(nothing read or published)"]
+    assert run.code == 0
+    assert SECRET not in _published(out) and not (out / "secret.css").exists()

@@ -13,7 +13,7 @@ from jinja2 import meta
 
 from . import assets
 from .course import Page
-from .discover import inside
+from .confine import inside
 from .markdown.highlight import pygments_css
 from .nav import LearningPathNav, topics_json
 from .site import SiteData, edit_base, page_info, render_template, topic_context
@@ -181,14 +181,15 @@ def asset_files(course_dir: Path, theme_dir: Path, topics: list[Page]) -> dict[s
     for topic in topics:
         for asset in topic.source.assets:
             files[asset.target] = asset.source
-    _add_tree(files, course_dir / "static", "")
+    _add_tree(files, course_dir / "static", "", within=course_dir)
     return files
 
 
-def _add_tree(files: dict[str, Content], root: Path, prefix: str) -> None:
+def _add_tree(files: dict[str, Content], root: Path, prefix: str, within: Path | None = None) -> None:
+    """Every file under ``root`` whose real path lies in ``within`` (default ``root``)."""
     if not root.is_dir():
         return
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts) and inside(path, root):
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts) and inside(path, within or root):
             files[prefix + rel.as_posix()] = path

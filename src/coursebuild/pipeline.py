@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import assets, course as course_mod, links, structure
+from . import assets, confine, course as course_mod, links, structure
 from .bibliography import Bibliography, load_bibliography
 from .config import CourseConfig, load_config
 from .diagnostics import Diagnostic, Severity, count, info, sort_key
@@ -149,6 +149,8 @@ class Builder:
         """Discover, front matter, bibliography, learning path and the structure checks."""
         found = discover(self.course_dir, config.content_dir)
         result.diagnostics += found.diagnostics
+        for folder in ("static", "templates"):  # their readers skip these links (confine.py)
+            result.diagnostics += confine.links_out(self.course_dir, self.course_dir / folder)
         pages = self._read_pages(found.pages, result)
         bib, bib_diags = self._bibliography(config.bibliography)
         result.diagnostics += bib_diags
@@ -194,6 +196,8 @@ class Builder:
     def _bibliography(self, rel: str) -> tuple[Bibliography, list[Diagnostic]]:
         """The .bib file, parsed again only when its size or mtime changed."""
         path = self.course_dir / rel
+        if path.exists() and not confine.inside(path, self.course_dir):
+            return Bibliography(rel), [confine.outside_warning(path, self.course_dir)]
         try:
             stat = path.stat()
             stamp: tuple[object, ...] = (rel, stat.st_mtime_ns, stat.st_size)
