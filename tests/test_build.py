@@ -189,7 +189,7 @@ def test_default_output_folder_is_site_in_the_course(tmp_path: Path) -> None:
 @pytest.mark.parametrize("where, message", [
     ("course", "the output folder must not be the course folder or contain it"),
     ("parent", "the output folder must not be the course folder or contain it"),
-    ("content", "the output folder must not be inside the course's content/ folder"),
+    ("content", "the output folder must not be inside the course's content/ folder, which the build reads"),
     ("root", "refusing to use / as the output folder"),
     ("home", "refusing to use {home} as the output folder"),
 ])

@@ -165,3 +165,30 @@ def test_a_static_folder_linked_out_of_the_course_is_not_published(tmp_path: Pat
                               "(nothing read or published)"]
     assert run.code == 0
     assert SECRET not in _published(out) and not (out / "secret.css").exists()
+
+
+@pytest.mark.parametrize(("out", "folder"), [
+    ("pages/topics/b/t/site", "pages"),
+    ("pages", "pages"),
+    ("static/site", "static"),
+    ("templates/site", "templates"),
+])
+def test_output_folder_inside_a_folder_the_build_reads_is_refused(tmp_path: Path, out: str, folder: str) -> None:
+    course = write_course(tmp_path / "c", {"course.yml": "content_dir: pages\n", "static/x.css": "a{}",
+                                           "pages/topics/b/_block.yml": 'title: "B"\norder: 1\n',
+                                           "pages/topics/b/t/index.md": topic("T", 1, "Text.")})
+    before = snapshot(course)
+    run = run_build(course, course / out)
+    assert run.diagnostics == [f".: error: the output folder must not be inside the course's {folder}/ folder, "
+                               "which the build reads"]
+    assert (run.code, run.summary) == (2, "build not started, 1 error, 0 warnings")
+    assert snapshot(course) == before
+
+
+def test_output_beside_the_content_of_a_root_content_dir_is_allowed(tmp_path: Path) -> None:
+    course = write_course(tmp_path / "c", {"course.yml": 'content_dir: "."\n',
+                                           "topics/b/_block.yml": 'title: "B"\norder: 1\n',
+                                           "topics/b/t/index.md": topic("T", 1, "Text.")})
+    assert run_build(course, course / "_site").code == 0
+    assert run_build(course, course / "_site").code == 0  # the output is not read back as content
+    assert run_build(course, course / "topics" / "site").code == 2

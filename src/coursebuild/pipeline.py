@@ -137,7 +137,7 @@ class Builder:
             result.usage_error = True
             return None
         try:
-            check_output_dir(self.options.out_dir, self.course_dir)
+            check_output_dir(self.options.out_dir, self.course_dir, config.content_dir)
         except OutputRefused as exc:
             result.diagnostics.append(Diagnostic("", 0, 0, Severity.ERROR, "output", str(exc)))
             result.usage_error = True

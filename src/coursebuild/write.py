@@ -27,17 +27,23 @@ class OutputRefused(Exception):
     """The output folder is unsafe to replace (usage error)."""
 
 
-def check_output_dir(out_dir: Path, course_dir: Path) -> None:
-    """Refuse an output folder whose replacement could destroy the user's work."""
+def check_output_dir(out_dir: Path, course_dir: Path, content_dir: str = "content") -> None:
+    """Refuse an output folder whose replacement could destroy the user's work, or that
+    lies in a folder the build reads (each build would publish the last one again)."""
     out, course = out_dir.resolve(), course_dir.resolve()
     home = Path.home().resolve()
     if out == Path(out.anchor) or out == home:
         raise OutputRefused(f"refusing to use {out} as the output folder")
     if out == course or course.is_relative_to(out):
         raise OutputRefused("the output folder must not be the course folder or contain it")
-    for name in ("content", "templates", "static"):
-        if out == course / name or out.is_relative_to(course / name):
-            raise OutputRefused(f"the output folder must not be inside the course's {name}/ folder")
+    content = (course / content_dir).resolve()
+    # A content_dir of "." is read only at its top level (and topics/, below it).
+    read = ([content] if content != course else []) + [content / "topics", course / "templates", course / "static"]
+    for folder in read:
+        if out.is_relative_to(folder):
+            name = folder.relative_to(course).as_posix() if folder.is_relative_to(course) else str(folder)
+            raise OutputRefused(f"the output folder must not be inside the course's {name}/ folder, "
+                                "which the build reads")
     if out.exists() and not out.is_dir():
         raise OutputRefused(f"{out} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
