@@ -34,3 +34,39 @@ def test_valid_language_tags_build(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_build(course, out).code == 0
     assert '<html lang="de-CH-1996"' in (out / "index.html").read_text("utf-8")
+
+
+TYPED = [
+    ("!!int x", "cannot read 'x' as a whole number"),
+    ("!!float x", "cannot read 'x' as a number"),
+    ("!!timestamp x", "cannot read 'x' as a date"),
+    ("!!bool maybe", "cannot read 'maybe' as true or false"),
+    ("!!int", "cannot read '' as a whole number"),
+    ("2024-02-30", "cannot read '2024-02-30' as a date (day is out of range for month); "
+                   "put it in quotes to keep it as text"),
+    ("9" * 5000, "cannot read '" + "9" * 37 + "...' as a whole number (it has 5,000 characters); "
+                 "put it in quotes to keep it as text"),
+]
+
+
+@pytest.mark.parametrize(("value", "message"), TYPED)
+def test_typed_yaml_values_in_front_matter_and_block_files(tmp_path: Path, value: str, message: str) -> None:
+    course = write_course(tmp_path / "c", {
+        **BLOCK, "content/topics/b/t/index.md": topic("T", 1, "Text."),
+        "content/topics/b/u/index.md": topic("U", 2, "Text.", draft=value),
+        "content/topics/c/_block.yml": f'title: "C"\norder: {value}\n',
+        "content/topics/c/v/index.md": topic("V", 1, "Text."),
+    })
+    run = run_build(course)
+    assert run.problems() == [f"content/topics/b/u/index.md:5:8: error: invalid YAML value: {message}",
+                              f"content/topics/c/_block.yml:2:8: error: invalid YAML value: {message}"]
+    assert (run.code, run.summary) == (1, "build failed, previous output left unchanged, 2 errors, 0 warnings")
+
+
+@pytest.mark.parametrize(("value", "message"), TYPED)
+def test_typed_yaml_values_in_course_yml(tmp_path: Path, value: str, message: str) -> None:
+    course = write_course(tmp_path / "c", {"course.yml": f'author: "A"\ntitle: {value}\n', **BLOCK,
+                                           "content/topics/b/t/index.md": topic("T", 1, "Text.")})
+    run = run_build(course)
+    assert run.problems() == [f"course.yml:2:8: error: invalid YAML value: {message}"]
+    assert (run.code, run.summary) == (2, "build not started, 1 error, 0 warnings")

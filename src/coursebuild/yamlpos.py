@@ -19,6 +19,59 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 
 Path = tuple[Any, ...]
 
+_TAG_NAMES = {"timestamp": "a date", "int": "a whole number", "float": "a number", "bool": "true or false"}
+# What PyYAML's constructors raise on a value they cannot convert (``!!int x``, an invalid
+# date such as 2024-02-30, an integer of 5,000 digits) instead of a positioned YAML error.
+MAX_INT_BITS = 14_000
+"""About 4,200 decimal digits: Python refuses to turn longer integers into text."""
+_CONVERSION_ERRORS = (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError)
+
+
+class _BadValue(yaml.constructor.ConstructorError):
+    """A scalar that its (explicit or implied) tag cannot convert, with its position."""
+
+
+class _PositionedLoader(_Loader):  # type: ignore[misc,valid-type]
+    """The safe loader, but every conversion failure becomes an error at its node."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.source_lines = text.split("\n")
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            value = super().construct_object(node, deep)
+        except _CONVERSION_ERRORS as exc:
+            raise self._bad(node, exc) from None
+        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+            raise self._bad(node, ValueError("too many digits"))  # str() of it would fail later
+        return value
+
+    def _bad(self, node: yaml.Node, exc: BaseException) -> _BadValue:
+        # Quotes help only a plain scalar whose type was implied (not written as ``!!int``).
+        # The libyaml parser marks plain scalars with style "" (pure Python: None); a
+        # tagged node starts at its tag.
+        mark = node.start_mark
+        lines = self.source_lines
+        written = mark.line < len(lines) and lines[mark.line][mark.column:].startswith("!")
+        implied = isinstance(node, yaml.ScalarNode) and not node.style and not written and \
+            self.resolve(yaml.ScalarNode, node.value, (True, False)) == node.tag
+        return _BadValue(None, None, _describe(node, exc, implied), node.start_mark)
+
+
+def _describe(node: yaml.Node, exc: BaseException, implied: bool) -> str:
+    """E.g. ``cannot read '2024-02-30' as a date (day is out of range for month)``."""
+    tag = str(node.tag).rpartition(":")[2]
+    value = str(node.value) if isinstance(node, yaml.ScalarNode) else ""
+    shown = repr(value if len(value) <= 40 else value[:37] + "...")
+    reason = ""
+    if "digits" in str(exc):
+        reason = f" (it has {len(value):,} characters)"
+    elif tag == "timestamp" and isinstance(exc, ValueError):
+        reason = f" ({exc})"
+    hint = "; put it in quotes to keep it as text" if implied else ""
+    return f"cannot read {shown} as {_TAG_NAMES.get(tag, '!!' + tag)}{reason}{hint}"
+
 
 @dataclass
 class LocatedYaml:
@@ -47,7 +100,7 @@ class YamlError(Exception):
 
 def load(text: str) -> LocatedYaml:
     """Parse one YAML document; raise :class:`YamlError` on bad syntax."""
-    loader = _Loader(text)
+    loader = _PositionedLoader(text)
     try:
         node = loader.get_single_node()
         value = loader.construct_document(node) if node is not None else None
@@ -55,7 +108,8 @@ def load(text: str) -> LocatedYaml:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 0)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(f"YAML syntax error: {problem}", line, col) from None
+        kind = "invalid YAML value" if isinstance(exc, _BadValue) else "YAML syntax error"
+        raise YamlError(f"{kind}: {problem}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML error: {exc}", 1, 0) from None
     finally:
