@@ -70,3 +70,25 @@ def test_typed_yaml_values_in_course_yml(tmp_path: Path, value: str, message: st
     run = run_build(course)
     assert run.problems() == [f"course.yml:2:8: error: invalid YAML value: {message}"]
     assert (run.code, run.summary) == (2, "build not started, 1 error, 0 warnings")
+
+
+def test_control_characters_are_dropped_with_a_warning(tmp_path: Path) -> None:
+    course = write_course(tmp_path / "c", {
+        **BLOCK,
+        "content/topics/b/t/index.md": topic("T\x07itle", 1, "Bell\x07 and\x00 escape\x1b[1m and form\x0cfeed,\n"
+                                                               "tab\tstays, DEL\x7f goes {% cite \"k\" %}.\n"),
+        "bibliography.bib": "@book{k, title = {Ti\x01tle}, author = {Ann Auth\x1bor}, year = {2020},\n"
+                            "  publisher = {P}}\n",
+    })
+    out = tmp_path / "out"
+    run = run_build(course, out)
+    assert run.problems() == [
+        "bibliography.bib:1:21: warning: control character U+0001 removed (and 1 more in this file)",
+        "content/topics/b/t/index.md:2:10: warning: control character U+0007 removed (and 6 more in this file)",
+    ]
+    assert run.code == 0
+    html = (out / "topics/t/index.html").read_text("utf-8")
+    assert "Bell and escape[1m and formfeed,\ntab\tstays, DEL goes" in html and ">Title<" in html
+    assert "Title" in html and "Ann Author" in html
+    site = "".join(p.read_text("utf-8", "replace") for p in out.rglob("*.html"))
+    assert not any(chr(c) in site for c in [*range(0, 9), *range(11, 32), 127] if c != 13)
