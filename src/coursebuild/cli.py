@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
@@ -16,6 +17,17 @@ from . import __version__
 from .diagnostics import Severity
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + the signal, as shells report it
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so a build unwinds as on Ctrl-C: its staging
+    folder is removed and the previous output stays. A BaseException, like
+    KeyboardInterrupt, so no ``except Exception`` takes it for a failed page."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,7 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_serve(args, course_dir, out_dir)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except Terminated:
+        return EXIT_TERMINATED
     except Exception as exc:  # a bug of ours: say so in one line, full detail on request
         if os.environ.get("COURSEBUILD_DEBUG"):
             raise
@@ -89,6 +103,7 @@ def run_build(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
         return EXIT_USAGE
     options = BuildOptions(course_dir, out_dir, base_url=args.base_url, strict=args.strict,
                            search=not args.no_search, jobs=args.jobs)
+    signal.signal(signal.SIGTERM, _terminate)
     result = Builder(options).build()
     report(result, quiet=args.quiet, strict=args.strict)
     if result.usage_error:

@@ -28,6 +28,7 @@ from .outputs import PageCache, asset_files, course_template_names, render_pages
 from .pages import RenderCache, RenderSettings, render_all
 from .search import SearchIndexFailed, index_site
 from .site import SiteData, TemplateFailure, environment
+from .swap import recover
 from .write import Content, IncrementalWriter, OutputRefused, check_output_dir, write_site
 
 
@@ -142,6 +143,7 @@ class Builder:
             result.diagnostics.append(Diagnostic("", 0, 0, Severity.ERROR, "output", str(exc)))
             result.usage_error = True
             return None
+        recover(self.options.out_dir.resolve())  # a build killed mid-swap, leftovers of dead builds
         return config
 
     def _model(self, config: CourseConfig, result: BuildResult
