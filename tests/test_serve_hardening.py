@@ -1,13 +1,19 @@
-"""``serve`` under attack: foreign Host headers (DNS rebinding) and over-long URLs (issue 14)."""
+"""``serve`` under attack and under load: foreign Host headers (DNS rebinding), over-long URLs,
+readers during rebuilds (issue 14)."""
 
 from __future__ import annotations
 
 import http.client
+import io
+import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from coursebuild.pipeline import BuildOptions
+from coursebuild.serve.session import ServeSession
 from test_serve import Served, write_course
 
 
@@ -57,3 +63,27 @@ def test_over_long_segments_and_paths_are_answered_quietly(server: Served) -> No
     assert get(server, "/topics/" + "a" * 255, host)[0] == 404  # as long as a name may be
     assert get(server, "/" + "/".join(["abcdefgh"] * 500), host)[0] == 414
     assert get(server, "/topics/first/", host)[0] == 200  # and the server is still fine
+
+
+def test_a_rebuild_renders_while_readers_hold_the_site(tmp_path: Path) -> None:
+    """Readers are not made to wait for a rebuild: the build takes the site's lock only to
+    put changed files in place, so it renders while a request is being answered."""
+    course = write_course(tmp_path / "course")
+    session = ServeSession(BuildOptions(course, tmp_path / "site", search=False, incremental=True),
+                           log=io.StringIO())
+    assert session.initial_build().written
+    page = tmp_path / "site" / "topics" / "first" / "index.html"
+    source = course / "content/topics/basics/first/index.md"
+    source.write_text(source.read_text().replace("says hello", "says goodbye"))
+    misses = session.builder.cache.misses
+    with session.lock.read():  # a request being answered
+        rebuild = threading.Thread(target=session.rebuild, args=(frozenset(),))
+        rebuild.start()
+        deadline = time.monotonic() + 60
+        while session.builder.cache.misses == misses:  # the edited page was rendered …
+            assert time.monotonic() < deadline, "the rebuild did not render while a reader was active"
+            time.sleep(0.01)
+        time.sleep(0.2)
+        assert "says hello" in page.read_text("utf-8")  # … but not written under the reader
+    rebuild.join(60)
+    assert "says goodbye" in page.read_text("utf-8")

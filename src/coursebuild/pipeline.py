@@ -10,10 +10,12 @@ caches between calls, which is what makes serve's rebuilds incremental.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, ContextManager
 
 import jinja2
 
@@ -73,8 +75,12 @@ class BuildResult:
 class Builder:
     """Runs the pipeline; keeps per-file caches between runs."""
 
-    def __init__(self, options: BuildOptions) -> None:
+    def __init__(self, options: BuildOptions,
+                 write_guard: Callable[[], ContextManager[None]] = contextlib.nullcontext) -> None:
+        """``write_guard`` is held only while the output folder is updated: serve passes its
+        lock, so readers get the last complete site during the rest of the build."""
         self.options = options
+        self.write_guard = write_guard
         self.course_dir = options.course_dir.resolve()
         folder = course_cache_dir(self.course_dir) if options.disk_cache else None
         self.cache = RenderCache(folder)
@@ -187,7 +193,8 @@ class Builder:
 
     def _write(self, files: dict[str, Content], config: CourseConfig, result: BuildResult) -> None:
         if self.writer is not None:
-            result.changed = self.writer.update(files, config.base_url)
+            with self.write_guard():
+                result.changed = self.writer.update(files, config.base_url)
         else:
             indexer = index_site if self.options.search else None
             write_site(self.options.out_dir, files, config.base_url, before_swap=indexer)

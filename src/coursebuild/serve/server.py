@@ -50,6 +50,7 @@ class PreviewServer(ThreadingHTTPServer):
     """A threaded server that knows its session and never prints tracebacks."""
 
     daemon_threads = True
+    request_queue_size = 128  # the default 5 drops connections when many tabs (re)load at once
     block_on_close = False  # Ctrl-C must not wait for open event streams
 
     def __init__(self, address: tuple[str, int], session: ServeSession) -> None:
