@@ -42,8 +42,10 @@ def outside_warning(path: Path, course_dir: Path) -> Diagnostic:
 def links_out(course_dir: Path, top: Path) -> list[Diagnostic]:
     """A warning for every symbolic link in ``top`` (or ``top`` itself) that leads out."""
     course_dir = course_dir.resolve()
-    if top.is_symlink() or not top.exists():
-        return [outside_warning(top, course_dir)] if top.is_symlink() and not inside(top, course_dir) else []
+    if top.is_symlink() and not inside(top, course_dir):
+        return [outside_warning(top, course_dir)]
+    if not top.is_dir():
+        return []
     found = []
     for folder, dirs, files in os.walk(top):  # links to folders are listed, not entered
         for name in sorted(dirs + files):

@@ -159,4 +159,8 @@ def _render_parallel(todo: list[tuple[Page, str]], bib: Bibliography, settings: 
     chunk = max(1, len(jobs) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                              initargs=(bib, settings)) as pool:
-        return list(pool.map(_render_in_worker, jobs, chunksize=chunk))
+        try:
+            return list(pool.map(_render_in_worker, jobs, chunksize=chunk))
+        except BaseException:  # Ctrl-C or SIGTERM: stop now, not after rendering every queued page
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
