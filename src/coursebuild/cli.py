@@ -98,12 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_build(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
     from .pipeline import BuildOptions, Builder
 
+    signal.signal(signal.SIGTERM, _terminate)  # unwind like Ctrl-C: staging removed, output kept
     if args.jobs is not None and args.jobs < 1:
         print("coursebuild: error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_USAGE
     options = BuildOptions(course_dir, out_dir, base_url=args.base_url, strict=args.strict,
                            search=not args.no_search, jobs=args.jobs)
-    signal.signal(signal.SIGTERM, _terminate)
     result = Builder(options).build()
     report(result, quiet=args.quiet, strict=args.strict)
     if result.usage_error:

@@ -20,10 +20,10 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 Path = tuple[Any, ...]
 
 _TAG_NAMES = {"timestamp": "a date", "int": "a whole number", "float": "a number", "bool": "true or false"}
-# What PyYAML's constructors raise on a value they cannot convert (``!!int x``, an invalid
-# date such as 2024-02-30, an integer of 5,000 digits) instead of a positioned YAML error.
 MAX_INT_BITS = 14_000
 """About 4,200 decimal digits: Python refuses to turn longer integers into text."""
+# What PyYAML's constructors raise on a value they cannot convert (``!!int x``, an invalid
+# date such as 2024-02-30, an integer of 5,000 digits) instead of a positioned YAML error.
 _CONVERSION_ERRORS = (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError)
 
 

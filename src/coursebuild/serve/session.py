@@ -29,7 +29,8 @@ def error_record(diag: Diagnostic) -> dict[str, Any]:
 
 
 class ServeSession:
-    """Owns the Builder; rebuilds under the write lock and tells the pages."""
+    """Owns the Builder; rebuilds (holding the write lock only while files are put in place)
+    and tells the pages."""
 
     def __init__(self, options: BuildOptions, log: TextIO | None = None) -> None:
         self.lock = ReadWriteLock()
