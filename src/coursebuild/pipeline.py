@@ -10,9 +10,9 @@ caches between calls, which is what makes serve's rebuilds incremental.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, ContextManager
@@ -76,7 +76,7 @@ class Builder:
     """Runs the pipeline; keeps per-file caches between runs."""
 
     def __init__(self, options: BuildOptions,
-                 write_guard: Callable[[], ContextManager[None]] = contextlib.nullcontext) -> None:
+                 write_guard: Callable[[], ContextManager[None]] = nullcontext) -> None:
         """``write_guard`` is held only while the output folder is updated: serve passes its
         lock, so readers get the last complete site during the rest of the build."""
         self.options = options
