@@ -24,6 +24,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     yield served
     assert served.stop() == 0, served.output
     assert "Traceback" not in served.output and "error answering" not in served.output, served.output
+    assert "code 414" not in served.output, served.output
 
 
 def get(server: Served, target: str, host: str | None) -> tuple[int, bytes]:
@@ -62,6 +63,7 @@ def test_over_long_segments_and_paths_are_answered_quietly(server: Served) -> No
     assert get(server, "/" + "%C3%A9" * 128, host)[0] == 404  # 128 characters, 256 bytes
     assert get(server, "/topics/" + "a" * 255, host)[0] == 404  # as long as a name may be
     assert get(server, "/" + "/".join(["abcdefgh"] * 500), host)[0] == 414
+    assert get(server, "/" + "a" * 70_000, host)[0] == 414  # over http.server's own line limit
     assert get(server, "/topics/first/", host)[0] == 200  # and the server is still fine
 
 

@@ -86,6 +86,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """Quiet: a preview server printing every request drowns the rebuild lines."""
 
     def log_error(self, format: str, *args: object) -> None:  # noqa: A002 (base-class name)
+        if args and isinstance(args[0], int) and args[0] < 500:
+            return  # a malformed or over-long request (400, 414, 431) is the client's problem
         print(f"coursebuild: {self.address_string()}: {format % args}", file=sys.stderr, flush=True)
 
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
