@@ -53,7 +53,9 @@ KEYS = st.sampled_from(["title", "description", "order", "draft", "updated", "la
 @PROPERTY
 @given(st.lists(st.tuples(KEYS, values()), min_size=1, max_size=6))
 def test_front_matter_with_typed_values_never_raises(fields: list[tuple[str, str]]) -> None:
-    yaml_text = "\n".join(f"{key}: {value}" for key, value in fields)
+    raw = "\n".join(f"{key}: {value}" for key, value in fields)
+    yaml_text = frontmatter.decode(raw.encode("utf-8", "surrogatepass"))
+    assert yaml_text is not None
     source = frontmatter.split(f"---\n{yaml_text}\n---\n\nBody.\n")
     _, diags = frontmatter.parse("t.md", source)
     last_line = yaml_text.count("\n") + 3  # the header, its two fences, and the body's first line
@@ -77,6 +79,7 @@ def test_an_impossible_date_is_an_error_at_the_date(year: int, month: int, day: 
 @PROPERTY
 @given(st.lists(st.tuples(KEYS, values()), min_size=1, max_size=6))
 @example([("title", "\x850")])  # YAML ends a line at U+0085, an editor does not: line 1, not 3
+@example([("title", "9"), ("title", "[")])  # the end of a file without a final newline: line 2
 def test_course_yml_with_typed_values_never_raises(tmp_path_factory: object, fields: list[tuple[str, str]]) -> None:
     folder = Path(getattr(tmp_path_factory, "mktemp")("props"))
     text = "\n".join(f"{key}: {value}" for key, value in fields)

@@ -130,12 +130,18 @@ class _Where:
         self.starts: list[int] | None = None
         if any(ch in text for ch in _YAML_ONLY_BREAKS):
             self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.last_line = text.count("\n") + 1
+        self.last_length = len(text) - (text.rfind("\n") + 1)
 
     def __call__(self, mark: yaml.Mark) -> tuple[int, int]:
         if self.starts is None:
-            return mark.line + 1, mark.column + 1
-        line = bisect.bisect_right(self.starts, mark.index)
-        return line, mark.index - self.starts[line - 1] + 1
+            line, col = mark.line + 1, mark.column + 1
+        else:
+            line = bisect.bisect_right(self.starts, mark.index)
+            col = mark.index - self.starts[line - 1] + 1
+        if line > self.last_line:  # the end of a text without a final newline
+            return self.last_line, self.last_length + 1
+        return line, col
 
 
 def _record(node: yaml.Node, path: Path, out: dict[Path, tuple[int, int]], seen: set[int],
