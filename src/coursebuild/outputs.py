@@ -13,7 +13,7 @@ from jinja2 import meta
 
 from . import assets
 from .course import Page
-from .confine import inside
+from .discover import inside
 from .markdown.highlight import pygments_css
 from .nav import LearningPathNav, topics_json
 from .site import SiteData, edit_base, page_info, render_template, topic_context
