@@ -14,6 +14,9 @@ ambiguous once the browser tests are collected too):
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -27,3 +30,18 @@ __all__ = ["Run", "run_build", "run_cli", "snapshot", "topic", "write_course"]
 def course_dir(tmp_path: Path) -> Path:
     """An empty folder for a test course (the output goes to a sibling folder)."""
     return tmp_path / "course"
+
+
+_CACHE_HOME: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the render cache of every test build (in this process and in the builds it
+    starts) out of the user's real cache folder."""
+    _CACHE_HOME.append(tempfile.mkdtemp(prefix="coursebuild-test-cache-"))
+    os.environ["XDG_CACHE_HOME"] = _CACHE_HOME[-1]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _CACHE_HOME:
+        shutil.rmtree(folder, ignore_errors=True)

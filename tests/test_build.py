@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from coursebuild.diskcache import course_cache_dir
 from course_helpers import run_build, run_cli, snapshot, topic, write_course
 
 BIB = """\
@@ -189,7 +190,7 @@ def test_default_output_folder_is_site_in_the_course(tmp_path: Path) -> None:
 @pytest.mark.parametrize("where, message", [
     ("course", "the output folder must not be the course folder or contain it"),
     ("parent", "the output folder must not be the course folder or contain it"),
-    ("content", "the output folder must not be inside the course's content/ folder"),
+    ("content", "the output folder must not be inside the course's content/ folder, which the build reads"),
     ("root", "refusing to use / as the output folder"),
     ("home", "refusing to use {home} as the output folder"),
 ])
@@ -414,7 +415,7 @@ def test_disk_cache_keeps_only_current_renders(tmp_path: Path) -> None:
         "content/topics/b/one/index.md": topic("One", 1, "First."),
         "content/topics/b/two/index.md": topic("Two", 2, "Second."),
     })
-    cache = course / ".coursebuild-cache"
+    cache = course_cache_dir(course)
     assert run_build(course).code == 0
     assert len(list(cache.glob("??/*"))) == 2
     for n in range(3):

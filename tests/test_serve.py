@@ -262,7 +262,7 @@ def test_no_directory_listing(static_site: Served) -> None:
 ])
 def test_traversal_is_refused(static_site: Served, target: str) -> None:
     status, _, body = static_site.request(target)
-    assert status in (400, 404), (target, status)
+    assert status in (400, 403, 404), (target, status)  # 403: a foreign Host
     assert SECRET.encode() not in body and b"root:x:" not in body
 
 
@@ -295,9 +295,10 @@ def test_edit_is_served_and_summarised(served: Served) -> None:
 
 
 def test_output_and_cache_changes_do_not_trigger_rebuilds(served: Served) -> None:
-    time.sleep(1.0)  # the initial build wrote _site/ and .coursebuild-cache/ inside the course
+    time.sleep(1.0)  # the initial build wrote _site/ inside the course
     assert "rebuilt in" not in served.output
     (served.course / "_site" / "extra-file.txt").write_text("x")
+    (served.course / ".coursebuild-cache").mkdir(exist_ok=True)  # what older versions wrote
     (served.course / ".coursebuild-cache" / "junk").write_text("x")
     time.sleep(0.5)
     assert "rebuilt in" not in served.output

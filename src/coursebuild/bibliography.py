@@ -29,6 +29,7 @@ from pybtex.bibtex.utils import split_name_list
 from pybtex.database import Person
 
 from .bibtex_scan import RawEntry, scan
+from .controlchars import drop_control_characters
 from .diagnostics import Diagnostic, did_you_mean, error, sort_key, warning
 
 MAX_LISTED_AUTHORS = 6
@@ -332,7 +333,8 @@ def _read(file: Path, path: str) -> tuple[str | None, list[Diagnostic]]:
                        "bib-encoding",
                        f"{path} is not valid UTF-8 (byte "
                        f"0x{data[exc.start]:02X}); save it as UTF-8")]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), diags
+    text, controls = drop_control_characters(text.replace("\r\n", "\n").replace("\r", "\n"), path)
+    return text, diags + controls
 
 
 def load_bibliography(course_dir: Path, rel_path: str = "bibliography.bib"

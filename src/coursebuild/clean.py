@@ -11,15 +11,16 @@ import shutil
 import sys
 from pathlib import Path
 
-from .pages import CACHE_DIR
+from .diskcache import course_cache_dir
+from .pages import LEGACY_CACHE_DIR
 from .write import MARKER, OutputRefused, check_output_dir
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def cache_dir(course_dir: Path) -> Path:
-    """Where builds of ``course_dir`` keep their render cache."""
-    return course_dir / CACHE_DIR
+    """Where builds of ``course_dir`` keep their render cache (in the user's cache folder)."""
+    return course_cache_dir(course_dir)
 
 
 def run_clean(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
@@ -29,7 +30,8 @@ def run_clean(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
         print(f"coursebuild: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     removed = []
-    for folder in (out_dir, cache_dir(course_dir)):
+    # The course's own .coursebuild-cache/ is what versions before 0.2 left behind.
+    for folder in (out_dir, cache_dir(course_dir), course_dir / LEGACY_CACHE_DIR):
         if folder.is_dir():
             shutil.rmtree(folder)
             removed.append(str(folder))

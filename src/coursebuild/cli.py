@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
@@ -17,6 +18,17 @@ from .config import SOLUTION_MODES
 from .diagnostics import Severity
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + the signal, as shells report it
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so a build unwinds as on Ctrl-C: its staging
+    folder is removed and the previous output stays. A BaseException, like
+    KeyboardInterrupt, so no ``except Exception`` takes it for a failed page."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -137,7 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_serve(args, course_dir, out_dir)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except Terminated:
+        return EXIT_TERMINATED
     except Exception as exc:  # a bug of ours: say so in one line, full detail on request
         if os.environ.get("COURSEBUILD_DEBUG"):
             raise
@@ -150,6 +164,7 @@ def run_build(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
     from .pipeline import BuildOptions, Builder
     from .progress import for_stream
 
+    signal.signal(signal.SIGTERM, _terminate)  # unwind like Ctrl-C: staging removed, output kept
     if args.jobs is not None and args.jobs < 1:
         print("coursebuild: error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_USAGE

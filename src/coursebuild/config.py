@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import yamlpos
+from .settings_check import URL_KEYS, language_problem, url_problem
 from .diagnostics import Diagnostic, did_you_mean, error, warning
 
 CONFIG_FILE = "course.yml"
@@ -138,6 +139,10 @@ def _read(path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
 
 def _value_problem(key: str, value: Any) -> str:
     """Range checks for settings whose type alone is not enough."""
+    if key in URL_KEYS and value:
+        return url_problem(key, value)
+    if key == "language":
+        return language_problem(value)
     if key == "bibliography":
         return ""  # checked file by file in _scholarly_problem
     if key == "content_dir":

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import frontmatter
+from .controlchars import drop_control_characters
 from .config import CourseConfig
 from .diagnostics import Diagnostic, error
 from .discover import Block, Discovery, SourcePage
@@ -117,9 +118,11 @@ def read_page(source: SourcePage, course_dir: Path) -> tuple[Page | None, list[D
     text = frontmatter.decode(data)
     if text is None:
         return None, [error(source.rel, 0, 0, "encoding", "file is not valid UTF-8 (save it as UTF-8)")]
+    text, controls = drop_control_characters(text, source.rel)
     split = frontmatter.split(text)
     required = frontmatter.REQUIRED_TOPIC if source.kind == "topic" else ()
     meta, diags = frontmatter.parse(source.rel, split, required)
+    diags = controls + diags
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     return Page(source, meta, split.body, split.body_line, digest), diags
 

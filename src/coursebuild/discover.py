@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import yamlpos
+from .confine import MESSAGE, RULE, inside, outside_warning
 from .diagnostics import Diagnostic, error, warning
 
 BLOCK_FILES = ("_block.json", "_block.yml", "_block.yaml")
@@ -71,18 +72,21 @@ def discover(course_dir: Path, content_dir: str) -> Discovery:
     diags: list[Diagnostic] = []
     pages: list[SourcePage] = []
     blocks: list[Block] = []
+    if content.exists() and not inside(content, course_dir):
+        diags.append(error(content_dir, 0, 0, RULE, f"content folder '{content_dir}' is a {MESSAGE}"))
+        return Discovery((), (), tuple(diags))
     if not content.is_dir():
         diags.append(error(content_dir, 0, 0, "content-missing",
                            f"content folder '{content_dir}' not found"))
         return Discovery((), (), tuple(diags))
     home = content / "index.md"
-    if home.is_file():
+    if home.is_file() and _followed(home, course_dir, diags):
         pages.append(SourcePage("home", home, rel_path(home, course_dir), "", None))
     for path in sorted(content.glob("*.md")):
-        if path.name != "index.md" and not IGNORED.search(path.name):
+        if path.name != "index.md" and not IGNORED.search(path.name) and _followed(path, course_dir, diags):
             pages.append(SourcePage("page", path, rel_path(path, course_dir), path.stem, None))
     topics = content / "topics"
-    if topics.is_dir():
+    if topics.is_dir() and _followed(topics, course_dir, diags):
         _walk_topics(course_dir, topics, pages, blocks, diags)
     _check_slugs(pages, diags)
     diags += _stray_markdown(course_dir, content, pages)
@@ -113,51 +117,60 @@ def _stray_markdown(course_dir: Path, content: Path, pages: list[SourcePage]) ->
 def _walk_topics(course_dir: Path, topics: Path, pages: list[SourcePage],
                  blocks: list[Block], diags: list[Diagnostic]) -> None:
     for entry in sorted(topics.iterdir()):
-        if IGNORED.search(entry.name):
+        if IGNORED.search(entry.name) or not _followed(entry, course_dir, diags):
             continue
         if entry.is_file() and entry.suffix == ".md":
             pages.append(SourcePage("topic", entry, rel_path(entry, course_dir), entry.stem, None))
         elif entry.is_dir() and (entry / "index.md").is_file():
-            pages.append(_topic(course_dir, entry, None, diags))
+            pages.extend(_topic(course_dir, entry, None, diags))
         elif entry.is_dir():
             block = _read_block(course_dir, entry, diags)
             if block is None:
                 continue
             blocks.append(block)
             for child in sorted(entry.iterdir()):
+                if not _followed(child, course_dir, diags):
+                    continue
                 if child.is_dir() and (child / "index.md").is_file():
-                    pages.append(_topic(course_dir, child, block.slug, diags))
+                    pages.extend(_topic(course_dir, child, block.slug, diags))
                 elif child.is_file() and child.suffix == ".md" and not IGNORED.search(child.name):
                     pages.append(SourcePage("topic", child, rel_path(child, course_dir),
                                             child.stem, block.slug))
 
 
-def _topic(course_dir: Path, folder: Path, block: str | None, diags: list[Diagnostic]) -> SourcePage:
+def _topic(course_dir: Path, folder: Path, block: str | None, diags: list[Diagnostic]) -> list[SourcePage]:
+    """The topic in ``folder`` (none when its index.md is a link out of the course)."""
     index = folder / "index.md"
+    if not _followed(index, course_dir, diags):
+        return []
     assets = []
     for f in sorted(folder.rglob("*")):
         if not f.is_file() or f == index or any(IGNORED.search(p) for p in f.relative_to(folder).parts):
             continue
-        if not inside(f, course_dir):
-            diags.append(warning(rel_path(f, course_dir), 0, 0, "asset-outside",
-                                 "a link to a file outside the course folder: not published"))
+        if not _followed(f, course_dir, diags):
             continue
         assets.append(Asset(f, f"topics/{folder.name}/{f.relative_to(folder).as_posix()}"))
-    return SourcePage("topic", index, rel_path(index, course_dir), folder.name, block, tuple(assets))
+    return [SourcePage("topic", index, rel_path(index, course_dir), folder.name, block, tuple(assets))]
 
 
-def inside(path: Path, root: Path) -> bool:
-    """True when ``path``, links resolved, lies in ``root``: a symbolic link must not
-    publish a file from elsewhere on the author's machine."""
-    try:
-        return path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):  # a link loop
-        return False
+def _followed(path: Path, course_dir: Path, diags: list[Diagnostic]) -> bool:
+    """True when ``path`` may be read: it is not a link (or inside one) leading out of the
+    course. Otherwise a warning names the link, once."""
+    if inside(path, course_dir):
+        return True
+    link = path
+    while not link.is_symlink() and link.parent != link and link.parent != course_dir:
+        link = link.parent  # the file lies in a linked folder: name the folder
+    warned = outside_warning(link if link.is_symlink() else path, course_dir)
+    if warned not in diags:
+        diags.append(warned)
+    return False
 
 
 def _read_block(course_dir: Path, folder: Path, diags: list[Diagnostic]) -> Block | None:
     """Read ``_block.json``/``_block.yml``; a folder of topics without one gets a warning."""
-    found = [folder / name for name in BLOCK_FILES if (folder / name).is_file()]
+    found = [folder / name for name in BLOCK_FILES
+             if (folder / name).is_file() and _followed(folder / name, course_dir, diags)]
     has_topics = any((c / "index.md").is_file() for c in folder.iterdir() if c.is_dir())
     if not found:
         if has_topics:

@@ -53,7 +53,8 @@ def render_pages(data: SiteData, env: jinja2.Environment, cache: PageCache | Non
     env.globals["learning_path_nav"] = _nav(data, env, site, site_fp, cache)
     out: dict[str, bytes] = {}
     templated: list[str] = []
-    total = len(course.topics) + len(course.pages) + 8  # home, 5 special pages, 404, sitemap
+    # home, topics, glossary, bibliography, map, search, 404; review and sitemap when made
+    total = len(course.topics) + len(course.pages) + 7 + bool(site["review_count"]) + bool(site["site_url"])
 
     def emit(path: str, template: str, kind: str, title: str, description: str, url: str,
              **extra: Any) -> None:
@@ -206,14 +207,15 @@ def asset_files(course_dir: Path, theme_dir: Path, topics: list[Page]) -> dict[s
     for topic in topics:
         for asset in topic.source.assets:
             files[asset.target] = asset.source
-    _add_tree(files, course_dir / "static", "")
+    _add_tree(files, course_dir / "static", "", within=course_dir)
     return files
 
 
-def _add_tree(files: dict[str, Content], root: Path, prefix: str) -> None:
+def _add_tree(files: dict[str, Content], root: Path, prefix: str, within: Path | None = None) -> None:
+    """Every file under ``root`` whose real path lies in ``within`` (default ``root``)."""
     if not root.is_dir():
         return
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts) and inside(path, root):
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts) and inside(path, within or root):
             files[prefix + rel.as_posix()] = path

@@ -3,7 +3,7 @@
 A page's rendered body depends only on its own file, the glossary, the
 citation settings and the bibliography entries it looked up, so the result
 can be reused whenever those are unchanged: in ``serve`` (memory) and across
-``build`` runs (``.coursebuild-cache/`` in the course folder).
+``build`` runs (JSON in the user's cache folder, see :mod:`diskcache`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,10 +20,12 @@ from typing import Callable, Iterator, Mapping
 from . import __version__
 from .bibliography import Bibliography
 from .course import Page
+from .diskcache import DiskStore, Entry
 from .markdown.render import RenderedBody, render_body
 from .markdown.state import GlossaryTerm
 
-CACHE_DIR = ".coursebuild-cache"
+LEGACY_CACHE_DIR = ".coursebuild-cache"
+"""Where versions before 0.2 kept (pickled) renders inside the course: never read now."""
 PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
 
 
@@ -46,17 +47,20 @@ class RenderSettings:
 
 @dataclass
 class RenderCache:
-    """Rendered bodies by key, in memory and optionally on disk."""
+    """Rendered bodies by key, in memory and optionally on disk (data only)."""
 
     folder: Path | None = None
-    memory: dict[str, tuple[RenderedBody, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
+    memory: dict[str, Entry] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
 
+    def __post_init__(self) -> None:
+        self._disk = DiskStore(self.folder) if self.folder is not None else None
+
     def get(self, key: str, bib: Bibliography) -> RenderedBody | None:
         item = self.memory.get(key)
-        if item is None and self.folder is not None:
-            item = self._load(key)
+        if item is None and self._disk is not None:
+            item = self._disk.load(key)
         if item is None or not _bib_unchanged(item[1], bib):
             return None
         self.memory[key] = item
@@ -65,8 +69,8 @@ class RenderCache:
     def put(self, key: str, body: RenderedBody, bib: Bibliography) -> None:
         item = (body, _bib_fingerprint(body, bib))
         self.memory[key] = item
-        if self.folder is not None:
-            self._store(key, item)
+        if self._disk is not None:
+            self._disk.store(key, item)
 
     def retain(self, keys: set[str]) -> None:
         """Forget renders no page uses any more (serve edits would otherwise pile up)."""
@@ -75,33 +79,7 @@ class RenderCache:
 
     def prune_disk(self, keys: set[str]) -> int:
         """Delete cache files of renders no page uses any more; returns how many."""
-        if self.folder is None or not self.folder.is_dir():
-            return 0
-        removed = 0
-        for path in self.folder.glob("??/*"):
-            if path.name not in keys:
-                path.unlink(missing_ok=True)
-                removed += 1
-        return removed
-
-    def _load(self, key: str):  # type: ignore[no-untyped-def]
-        path = self.folder / key[:2] / key if self.folder else None
-        try:
-            with open(path, "rb") as handle:  # type: ignore[arg-type]
-                return pickle.load(handle)
-        except Exception:  # a missing or stale cache file is just a miss
-            return None
-
-    def _store(self, key: str, item: object) -> None:
-        assert self.folder is not None
-        path = self.folder / key[:2] / key
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only course folder still builds, only without a disk cache
+        return self._disk.prune(keys) if self._disk is not None else 0
 
 
 def _bib_fingerprint(body: RenderedBody, bib: Bibliography) -> tuple[tuple[str, str], ...]:
@@ -193,4 +171,8 @@ def _render_parallel(todo: list[tuple[Page, str]], bib: Bibliography, settings: 
     # whose V8 (KaTeX) threads are running cannot start V8 again.
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(bib, settings),
                              mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from pool.map(_render_in_worker, jobs, chunksize=chunk)
+        try:
+            yield from pool.map(_render_in_worker, jobs, chunksize=chunk)
+        except BaseException:  # Ctrl-C or SIGTERM: stop now, not after rendering every queued page
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise

@@ -13,13 +13,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, ContextManager
 
 import jinja2
 
-from . import assets, course as course_mod, links, structure, xrefs
+from . import assets, confine, course as course_mod, links, structure, xrefs
 from .bib import load_all
 from .bib.citing import check_style, cited_keys, citation_mode, style_stamp as _style_stamp
 from .bib.styles import apply_style
@@ -29,14 +30,16 @@ from .diagnostics import Diagnostic, Severity, count, info, sort_key
 from .images import ImageSizes
 from .postprocess import finish_bodies
 from .discover import SourcePage, discover
+from .diskcache import course_cache_dir
 from .macros import load_macros
 from .markdown.render import RenderedBody
 from .output import portable
 from .outputs import PageCache, asset_files, course_template_names, render_pages, site_url_note
-from .pages import CACHE_DIR, RenderCache, RenderSettings, render_all
+from .pages import RenderCache, RenderSettings, render_all
 from .progress import ProgressFn
 from .search import SearchIndexFailed, index_or_reuse, pages_digest
 from .site import SiteData, TemplateFailure, environment
+from .swap import recover
 from .write import Content, IncrementalWriter, OutputRefused, check_output_dir, write_site
 
 
@@ -93,10 +96,14 @@ class BuildResult:
 class Builder:
     """Runs the pipeline; keeps per-file caches between runs."""
 
-    def __init__(self, options: BuildOptions) -> None:
+    def __init__(self, options: BuildOptions,
+                 write_guard: Callable[[], ContextManager[None]] = nullcontext) -> None:
+        """``write_guard`` is held only while the output folder is updated: serve passes its
+        lock, so readers get the last complete site during the rest of the build."""
         self.options = options
+        self.write_guard = write_guard
         self.course_dir = options.course_dir.resolve()
-        folder = self.course_dir / CACHE_DIR if options.disk_cache else None
+        folder = course_cache_dir(self.course_dir) if options.disk_cache else None
         self.cache = RenderCache(folder)
         self.page_cache = PageCache()
         self._bib: tuple[tuple[object, ...], Bibliography, list[Diagnostic]] | None = None
@@ -179,11 +186,12 @@ class Builder:
             result.usage_error = True
             return None
         try:
-            check_output_dir(self.options.out_dir, self.course_dir)
+            check_output_dir(self.options.out_dir, self.course_dir, config.content_dir)
         except OutputRefused as exc:
             result.diagnostics.append(Diagnostic("", 0, 0, Severity.ERROR, "output", str(exc)))
             result.usage_error = True
             return None
+        recover(self.options.out_dir.resolve())  # a build killed mid-swap, leftovers of dead builds
         return config
 
     def _model(self, config: CourseConfig, result: BuildResult
@@ -191,6 +199,8 @@ class Builder:
         """Discover, front matter, bibliography, learning path and the structure checks."""
         found = discover(self.course_dir, config.content_dir)
         result.diagnostics += found.diagnostics
+        for folder in ("static", "templates"):  # their readers skip these links (confine.py)
+            result.diagnostics += confine.links_out(self.course_dir, self.course_dir / folder)
         pages = self._read_pages(found.pages, result)
         bib, bib_diags = self._bibliography(config.bibliography)
         result.diagnostics += bib_diags
@@ -235,7 +245,8 @@ class Builder:
 
     def _write(self, files: dict[str, Content], config: CourseConfig, result: BuildResult) -> None:
         if self.writer is not None:
-            result.changed = self.writer.update(files, config.base_url)
+            with self.write_guard():
+                result.changed = self.writer.update(files, config.base_url)
         else:
             relative = self._portable(config)
             self._tell("writing files")
@@ -267,16 +278,25 @@ class Builder:
         return indexer
 
     def _bibliography(self, files: tuple[str, ...]) -> tuple[Bibliography, list[Diagnostic]]:
-        """The bibliography files, parsed again only when a size or mtime changed."""
+        """The bibliography files, parsed again only when a size or mtime changed; a file
+        that is a link leading out of the course is not read (a warning instead)."""
         stamp: list[object] = []
+        outside: list[Diagnostic] = []
+        readable: list[str] = []
         for rel in files:
+            path = self.course_dir / rel
+            if path.exists() and not confine.inside(path, self.course_dir):
+                outside.append(confine.outside_warning(path, self.course_dir))
+                continue
+            readable.append(rel)
             try:
-                stat = (self.course_dir / rel).stat()
+                stat = path.stat()
                 stamp.append((rel, stat.st_mtime_ns, stat.st_size))
             except OSError:
                 stamp.append((rel, None))
         if self._bib is None or self._bib[0] != tuple(stamp):
-            self._bib = (tuple(stamp), *load_all(self.course_dir, files))
+            self._bib = (tuple(stamp), *load_all(self.course_dir, tuple(readable)))
+        return self._bib[1], outside + list(self._bib[2])
         return self._bib[1], list(self._bib[2])
 
     def _styled(self, bib: Bibliography, style: str, pages: list[course_mod.Page]) -> Bibliography:

@@ -9,11 +9,18 @@ unchanged keeps the previous index (linked in, not rebuilt).
 from __future__ import annotations
 
 import hashlib
+import ctypes
 import os
 import shutil
+import signal
 import subprocess
+import sys
 from pathlib import Path
 from typing import Mapping
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# Loaded here, not in the forked child, where loading a library could deadlock.
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
 
 
 class SearchIndexFailed(Exception):
@@ -58,11 +65,23 @@ def index_in_place(site_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _child_setup(nice: int, parent: int) -> None:
+    """In the Pagefind child, before it starts: lower its priority, and on Linux have the
+    kernel kill it when coursebuild dies, even by SIGKILL (no orphan keeps indexing)."""
+    if nice:
+        os.nice(nice)
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # coursebuild died before the line above
+            os._exit(1)
+
+
 def _run_pagefind(args: list[str], nice: int = 0) -> None:
     command = [str(pagefind_executable()), *args, "--silent"]
+    parent = os.getpid()
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False,
-                              preexec_fn=(lambda: os.nice(nice)) if nice else None)
+                              preexec_fn=lambda: _child_setup(nice, parent))
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexFailed(f"Pagefind could not run: {exc}") from exc
     if done.returncode != 0:

@@ -17,6 +17,7 @@ import jinja2
 from . import __version__
 from .bib.cite_page import cite_this_page
 from .bibliography import Bibliography
+from .confine import ConfinedLoader
 from .course import Course, Page
 from .diagnostics import Diagnostic, error
 from .images import first_figure
@@ -36,7 +37,7 @@ class TemplateFailure(Exception):
 def environment(course_dir: Path, theme_dir: Path) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if (course_dir / "templates").is_dir():
-        loaders.append(jinja2.FileSystemLoader(course_dir / "templates"))
+        loaders.append(ConfinedLoader(course_dir / "templates", course_dir))
     loaders.append(jinja2.FileSystemLoader(theme_dir / "templates"))
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),

@@ -13,8 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Callable, Mapping, Union
 
-MARKER = ".coursebuild-site"
-"""A file in every output folder; we only ever replace folders that have it."""
+from .swap import MARKER, staging_dir, swap
 
 Content = Union[bytes, Path]
 
@@ -27,17 +26,23 @@ class OutputRefused(Exception):
     """The output folder is unsafe to replace (usage error)."""
 
 
-def check_output_dir(out_dir: Path, course_dir: Path) -> None:
-    """Refuse an output folder whose replacement could destroy the user's work."""
+def check_output_dir(out_dir: Path, course_dir: Path, content_dir: str = "content") -> None:
+    """Refuse an output folder whose replacement could destroy the user's work, or that
+    lies in a folder the build reads (each build would publish the last one again)."""
     out, course = out_dir.resolve(), course_dir.resolve()
     home = Path.home().resolve()
     if out == Path(out.anchor) or out == home:
         raise OutputRefused(f"refusing to use {out} as the output folder")
     if out == course or course.is_relative_to(out):
         raise OutputRefused("the output folder must not be the course folder or contain it")
-    for name in ("content", "templates", "static"):
-        if out == course / name or out.is_relative_to(course / name):
-            raise OutputRefused(f"the output folder must not be inside the course's {name}/ folder")
+    content = (course / content_dir).resolve()
+    # A content_dir of "." is read only at its top level (and topics/, below it).
+    read = ([content] if content != course else []) + [content / "topics", course / "templates", course / "static"]
+    for folder in read:
+        if out.is_relative_to(folder):
+            name = folder.relative_to(course).as_posix() if folder.is_relative_to(course) else str(folder)
+            raise OutputRefused(f"the output folder must not be inside the course's {name}/ folder, "
+                                "which the build reads")
     if out.exists() and not out.is_dir():
         raise OutputRefused(f"{out} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
@@ -70,15 +75,16 @@ def write_site(out_dir: Path, files: Mapping[str, Content], base_url: str,
     """Write ``files`` (site path → bytes or a file to copy) and swap them in."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
+    staging = staging_dir(out_dir)
     shutil.rmtree(staging, ignore_errors=True)
     try:
         staging.mkdir()
         for rel, content in files.items():
             _write_one(staging / rel, rel, content, base_url)
-        (staging / MARKER).write_text("This folder is written by coursebuild and replaced on every build.\n")
         if before_swap is not None:
             before_swap(staging)
+        # Last: a staging folder with the marker is complete (swap.recover relies on it).
+        (staging / MARKER).write_text("This folder is written by coursebuild and replaced on every build.\n")
         swap(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -97,21 +103,6 @@ def _write_one(target: Path, rel: str, content: Content, base_url: str) -> None:
         text = content.decode("utf-8")
         content = prefix_urls(text, base_url, css=rel.endswith(".css")).encode("utf-8")
     target.write_bytes(content)
-
-
-def swap(staging: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``staging`` with two renames."""
-    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        os.rename(out_dir, old)
-    try:
-        os.rename(staging, out_dir)
-    except OSError:
-        if old.exists():
-            os.rename(old, out_dir)  # put the previous site back
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 class IncrementalWriter:

@@ -16,6 +16,10 @@ ENDPOINT_DIR = "__coursebuild"
 # Encoded separators and NUL would let a segment smuggle a path in once
 # decoded; a browser never sends them for a static site, so they are refused.
 _FORBIDDEN_ENCODED = ("%2f", "%5c", "%00")
+MAX_PATH = 4096
+"""Longest request path answered (Linux's PATH_MAX); longer is 414 URI Too Long."""
+MAX_SEGMENT = 255
+"""Longest path segment in bytes (NAME_MAX): no file of the site can have a longer name."""
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,7 @@ class Route:
     """What a request target asks for, before the file system is consulted."""
 
     kind: str
-    """``path``, ``endpoint``, ``redirect``, ``bad`` (400) or ``missing`` (404)."""
+    """``path``, ``endpoint``, ``redirect``, ``bad`` (400), ``missing`` (404) or ``too_long`` (414)."""
     segments: tuple[str, ...] = ()
     """Path segments below the base URL (``path``), or the endpoint name."""
     trailing_slash: bool = False
@@ -48,6 +52,8 @@ def route(target: str, base_url: str = "/") -> Route:
         return Route("bad")  # absolute-form or "*" targets are not for a static server
     path, _, query = target.partition("?")
     path = path.partition("#")[0]
+    if len(path) > MAX_PATH:
+        return Route("too_long")
     if "\\" in path or "\x00" in path or any(code in path.lower() for code in _FORBIDDEN_ENCODED):
         return Route("bad")
     try:
@@ -58,7 +64,8 @@ def route(target: str, base_url: str = "/") -> Route:
     if any(seg in (".", "..") for seg in raw_segments) or "\x00" in decoded:
         return Route("bad")
     segments = tuple(seg for seg in raw_segments if seg)
-    if any(_hidden_or_drive(seg) for seg in segments):
+    if any(_hidden_or_drive(seg) or len(seg.encode("utf-8", "surrogatepass")) > MAX_SEGMENT
+           for seg in segments):
         return Route("missing")
     return _under_base(segments, decoded.endswith("/"), query, base_url)
 
@@ -93,6 +100,13 @@ def _query(query: str) -> str:
 
 def locate(root: Path, found: Route, base_url: str = "/") -> Located:
     """The file a ``path`` route names inside ``root`` (already resolved)."""
+    try:
+        return _locate(root, found, base_url)
+    except (OSError, ValueError):  # a name the file system refuses is just not there
+        return Located("missing")
+
+
+def _locate(root: Path, found: Route, base_url: str) -> Located:
     candidate = root.joinpath(*found.segments)
     real = _real(candidate, root)
     if real is None:

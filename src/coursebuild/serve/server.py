@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import inject
 from .events import RETRY_MS
+from .hosts import HostPolicy
 from .paths import Route, locate, route
 from .session import ServeSession
 
@@ -49,6 +50,7 @@ class PreviewServer(ThreadingHTTPServer):
     """A threaded server that knows its session and never prints tracebacks."""
 
     daemon_threads = True
+    request_queue_size = 128  # the default 5 drops connections when many tabs (re)load at once
     block_on_close = False  # Ctrl-C must not wait for open event streams
 
     def __init__(self, address: tuple[str, int], session: ServeSession) -> None:
@@ -56,6 +58,7 @@ class PreviewServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         self.session = session
         super().__init__(address, PreviewHandler)
+        self.hosts = HostPolicy(address[0], str(self.server_address[0]))
 
     def handle_error(self, request: object, client_address: object) -> None:
         exc = sys.exc_info()[1]
@@ -83,6 +86,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         """Quiet: a preview server printing every request drowns the rebuild lines."""
 
     def log_error(self, format: str, *args: object) -> None:  # noqa: A002 (base-class name)
+        if args and isinstance(args[0], int) and args[0] < 500:
+            return  # a malformed or over-long request (400, 414, 431) is the client's problem
         print(f"coursebuild: {self.address_string()}: {format % args}", file=sys.stderr, flush=True)
 
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
@@ -93,6 +98,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _answer(self, head: bool) -> None:
         session = self.server.session
+        if not self.server.hosts.allows(self.headers.get("Host")):
+            # DNS rebinding: another site's page must not read the preview (see hosts.py).
+            self._send(Response(403, b"Forbidden: this preview answers only requests for localhost "
+                                     b"or the address it listens on\n"), head)
+            return
         with session.lock.read():
             found = route(self.path, session.base_url)
             if found.kind == "endpoint" and found.segments[0] == "events":
@@ -107,6 +117,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _response(self, found: Route, session: ServeSession) -> Response:
         if found.kind == "bad":
             return Response(400, b"Bad request\n")
+        if found.kind == "too_long":
+            return Response(414, b"URI too long\n")
         if found.kind == "redirect":
             return Response(301, headers={"Location": found.location})
         if found.kind == "endpoint":

@@ -29,13 +29,15 @@ def error_record(diag: Diagnostic) -> dict[str, Any]:
 
 
 class ServeSession:
-    """Owns the Builder; rebuilds under the write lock and tells the pages."""
+    """Owns the Builder; rebuilds (holding the write lock only while files are put in place)
+    and tells the pages."""
 
     def __init__(self, options: BuildOptions, log: TextIO | None = None) -> None:
-        self.builder = Builder(options)
+        self.lock = ReadWriteLock()
+        # Readers wait only while changed files are put in place, not for the whole build.
+        self.builder = Builder(options, write_guard=self.lock.write)
         self.options = options
         self.root = options.out_dir.resolve()
-        self.lock = ReadWriteLock()
         self.broker = EventBroker()
         self.log = log or sys.stderr
         self.base_url = "/"
@@ -68,17 +70,18 @@ class ServeSession:
 
     def initial_build(self) -> BuildResult:
         """The first build; the caller reports it like ``coursebuild build`` does."""
-        with self.lock.write():
-            result = self.builder.build()
-            self._apply(result)
+        result = self.builder.build()  # until it is done, every request gets the "building" page
+        self._apply(result)
         self._reported = set(result.diagnostics)
         return result
 
     def rebuild(self, sources: frozenset[str]) -> None:
-        """Scheduler callback: build, print one summary line, notify the pages."""
-        with self.lock.write():
-            result = self.builder.build()
-            event = self._apply(result)
+        """Scheduler callback: build, print one summary line, notify the pages.
+
+        Requests keep being answered from the last complete site while this builds;
+        the builder takes the write lock only to update the output folder."""
+        result = self.builder.build()
+        event = self._apply(result)
         self._print(result, sources)
         if event == "errors":
             self.broker.publish("errors", {"errors": self.errors})
@@ -86,7 +89,7 @@ class ServeSession:
             self.broker.publish(event, {"build": self.build_id})
 
     def _apply(self, result: BuildResult) -> str | None:
-        """Update the status (under the write lock); return the event to send."""
+        """Update the status; return the event to send."""
         if self.indexer is not None and result.written and any(p.endswith(".html") for p in result.changed):
             self.indexer.request()
         with self._state_lock:

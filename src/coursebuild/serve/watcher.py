@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 import watchfiles
 
 from ..config import CONFIG_FILE, load_config
-from ..pages import CACHE_DIR
+from ..pages import LEGACY_CACHE_DIR
 
 DEBOUNCE_MS = 30
 """Upper bound on grouping a burst of changes (watchfiles' default is 1600)."""
@@ -94,7 +94,7 @@ class CourseWatcher:
         self.course_dir = course_dir.resolve()
         self._on_change = on_change
         self._base_url = base_url
-        self._ignored = [out_dir.resolve(), self.course_dir / CACHE_DIR]
+        self._ignored = [out_dir.resolve(), self.course_dir / LEGACY_CACHE_DIR]
         self._default = watchfiles.DefaultFilter()
         # watchfiles logs every batch at INFO; our own summary line says more.
         logging.getLogger("watchfiles").setLevel(logging.WARNING)
