@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import re
@@ -22,9 +23,14 @@ def _css_urls(css: Path) -> list[str]:
     return [u.strip("'\"") for u in URL_RE.findall(css.read_text(encoding="utf-8"))]
 
 
-def test_katex_version_matches_package_json_pin() -> None:
+def test_katex_version_matches_package_json_pin_and_the_katex_inside_pykatex() -> None:
+    """The stylesheet and fonts (npm pin) must be those of the KaTeX that renders the
+    formulas, which is the one compiled into pykatex (its description names it)."""
     pinned = json.loads((REPO_ROOT / "package.json").read_text())["dependencies"]["katex"]
-    assert pinned == assets.KATEX_VERSION == "0.16.22"
+    description = str(importlib.metadata.metadata("pykatex").json["description"])
+    embedded = re.search(r"uses KaTeX v(\d+\.\d+\.\d+)", description)
+    assert embedded is not None, "pykatex no longer says which KaTeX it embeds"
+    assert pinned == assets.KATEX_VERSION == embedded.group(1)
 
 
 def test_katex_dist_has_stylesheet_of_pinned_version() -> None:
@@ -120,12 +126,13 @@ def test_wheel_contains_katex_assets_and_theme(tmp_path: Path) -> None:
             assert f"coursebuild/_vendor/katex/fonts/{font.name}" in names
     assert not any(n.startswith("coursebuild/_vendor/axe") for n in names)
 
-    # Every file of the repo-root theme ships under coursebuild/_theme/.
-    for name in ("templates", "static"):
-        for rel in _theme_files(name):
-            assert f"coursebuild/_theme/{name}/{rel}" in names
-    if _theme_files("templates"):
-        assert any(n.startswith("coursebuild/_theme/templates/") for n in names)
+    # Exactly the files of the repo-root theme ship under coursebuild/_theme/ (an empty
+    # theme listing on either side must fail too, hence the named files).
+    theme = {f"coursebuild/_theme/{name}/{rel}" for name in ("templates", "static") for rel in _theme_files(name)}
+    assert {n for n in names if n.startswith("coursebuild/_theme/") and not n.endswith("/")} == theme
+    for needed in ("templates/base.html", "templates/topic.html", "static/assets/coursebuild.js",
+                   "static/assets/coursebuild.css"):
+        assert f"coursebuild/_theme/{needed}" in names
 
     # The installed layout resolves assets inside the package, not the checkout.
     site = tmp_path / "site"
@@ -146,6 +153,5 @@ def test_wheel_contains_katex_assets_and_theme(tmp_path: Path) -> None:
     )
     katex_path, axe_path, theme_path = result.stdout.split("\n")[:3]
     assert Path(katex_path) == site / "coursebuild" / "_vendor" / "katex"
-    if _theme_files("templates"):
-        assert Path(theme_path) == site / "coursebuild" / "_theme"
+    assert Path(theme_path) == site / "coursebuild" / "_theme"
     assert axe_path == "None"

@@ -77,9 +77,19 @@ def test_topic_folders_copy_their_files(path_site: Path) -> None:
     assert '<img src="images/fig.png" alt="Fig"' in (path_site / "topics/beta/index.html").read_text("utf-8")
 
 
+def breadcrumbs(html: str) -> list[tuple[str, str]]:
+    """(href, text) of each link in a page's breadcrumb trail (not the sidebar)."""
+    trail = re.search(r'<nav class="breadcrumbs".*?</nav>', html, re.S)
+    assert trail is not None
+    return re.findall(r'<a href="([^"]*)"[^>]*>([^<]*)</a>', trail.group())
+
+
 def test_block_breadcrumb_on_topic_page(path_site: Path) -> None:
-    html = (path_site / "topics/delta/index.html").read_text("utf-8")
-    assert "Later block" in html
+    # The block's title is in every page's sidebar too: look inside the trail only.
+    assert breadcrumbs((path_site / "topics/delta/index.html").read_text("utf-8")) == [
+        ("/", "Home"), ("/topics/#block-a-later", "Later block"), ("/topics/delta/", "Delta")]
+    assert breadcrumbs((path_site / "topics/loose/index.html").read_text("utf-8")) == [
+        ("/", "Home"), ("/topics/loose/", "Loose")]
 
 
 def test_block_folder_without_block_file_is_a_warning(tmp_path: Path) -> None:
@@ -218,6 +228,35 @@ def test_two_topic_cycle_is_reported_once(tmp_path: Path) -> None:
     cycles = [ln for ln in run.problems() if "cycle" in ln]
     assert cycles == ["content/topics/x/a/index.md:7: error: prerequisite cycle: a → b → a "
                       "(in content/topics/x/a/index.md, content/topics/x/b/index.md)"]
+
+
+def test_three_topics_of_one_order_and_two_cycles_sharing_a_topic(tmp_path: Path) -> None:
+    """Each repeat names the first topic of that order; each cycle is reported once, even
+    when two cycles share a topic (q)."""
+    run, out = build(tmp_path, {
+        "content/topics/b/_block.yml": "title: Bee\norder: 1\n",
+        "content/topics/b/a.md": topic("A", 1),
+        "content/topics/b/b.md": topic("B", 1),
+        "content/topics/b/c.md": topic("C", 1),
+        "content/topics/b/d.md": topic("D", 3),
+        "content/topics/k/_block.yml": "title: Kay\norder: 2\n",
+        "content/topics/k/p.md": topic("P", 1, prerequisites=prereqs(("Q", "/topics/q/"))),
+        "content/topics/k/q.md": topic("Q", 2, prerequisites=prereqs(("P", "/topics/p/"), ("R", "/topics/r/"))),
+        "content/topics/k/r.md": topic("R", 3, prerequisites=prereqs(("Q", "/topics/q/"))),
+    })
+    assert run.code == 1
+    assert run.problems() == [
+        "content/topics/b/b.md:4: warning: order 1 is also used by content/topics/b/a.md",
+        "content/topics/b/c.md:4: warning: order 1 is also used by content/topics/b/a.md",
+        "content/topics/b/d.md:4: warning: order jumps from 1 to 3 in block 'Bee'",
+        "content/topics/k/p.md:7: error: prerequisite cycle: p → q → p (in content/topics/k/p.md, "
+        "content/topics/k/q.md)",
+        "content/topics/k/p.md:7:10: warning: prerequisite 'q' comes later in the learning path",
+        "content/topics/k/q.md:9: error: prerequisite cycle: q → r → q (in content/topics/k/q.md, "
+        "content/topics/k/r.md)",
+        "content/topics/k/q.md:9:10: warning: prerequisite 'r' comes later in the learning path",
+    ]
+    assert not out.exists()
 
 
 def test_topic_listing_itself_is_a_cycle(tmp_path: Path) -> None:

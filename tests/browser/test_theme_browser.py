@@ -90,16 +90,29 @@ def test_side_note_toggles_on_a_phone(phone):
 
 # --- Popovers ----------------------------------------------------------------
 
+LAYOUT_JS = """() => {
+    const r = document.querySelector('.topic-body').getBoundingClientRect();
+    const doc = document.scrollingElement;
+    return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height,
+            docWidth: doc.scrollWidth, docHeight: doc.scrollHeight};
+}"""
+
+
 def test_citation_popover_on_hover(wide):
     page = wide.goto(TOPIC)
     popover = page.locator("#cb-popover")
+    page.locator("#cite-1").scroll_into_view_if_needed()
+    before = page.evaluate(LAYOUT_JS)  # page coordinates, measured before the popover opens
     page.hover("#cite-1")
     popover.wait_for(state="visible")
     assert "Exploratory Data Analysis" in popover.inner_text()
     assert page.get_attribute("#cite-1", "aria-describedby") == "cb-popover"
     assert popover.get_attribute("role") == "tooltip"
-    before = box(page, ".topic-body")
-    assert before == box(page, ".topic-body"), "the popover shifted the layout"
+    assert page.evaluate(LAYOUT_JS) == before, "the popover shifted the layout"
+    # It floats next to the citation (just below or above it), not somewhere in the flow.
+    cite, shown = box(page, "#cite-1"), box(page, "#cb-popover")
+    gap = max(shown["y"] - (cite["y"] + cite["height"]), cite["y"] - (shown["y"] + shown["height"]))
+    assert -1 <= gap <= 40, f"popover {shown} is not next to the citation {cite}"
     page.keyboard.press("Escape")
     popover.wait_for(state="hidden")
     # Moving the pointer away also closes it.
