@@ -1,4 +1,4 @@
-"""axe-core on the demo course's main pages, in both themes; offline-only requests."""
+"""axe-core on the demo course's pages, in both themes and at phone width; offline-only requests."""
 
 from __future__ import annotations
 
@@ -6,19 +6,25 @@ import json
 
 import pytest
 
+from course_helpers import require_tool
 from coursebuild.assets import axe_core_js
 
 pytestmark = pytest.mark.browser
 
 PAGES = ["/", "/topics/citations/", "/glossary/", "/bibliography/", "/map/"]
+# Every kind of page at desktop width, the home and a topic page at phone width too.
+AXE_PAGES = [(p, 1400) for p in PAGES + ["/topics/", "/topics/math-with-katex/", "/search/", "/404.html"]] + [
+    ("/", 400), ("/topics/citations/", 400)]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", PAGES)
-def test_no_serious_axe_violations(page_factory, server, path: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("path, width", AXE_PAGES)
+def test_no_serious_axe_violations(page_factory, server, path: str, width: int,  # type: ignore[no-untyped-def]
+                                   scheme: str) -> None:
     axe = axe_core_js()
-    assert axe is not None, "axe-core is missing: run npm ci"
-    page = page_factory(scheme=scheme)
+    require_tool(axe is not None, "axe-core is missing: run npm ci (make setup)")
+    assert axe is not None
+    page = page_factory(width=width, scheme=scheme)
     page.goto(server + path, wait_until="networkidle")
     assert page.evaluate("document.documentElement.dataset.theme") == scheme
     page.add_script_tag(path=str(axe))
