@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 PY_STAMP := $(VENV)/.coursebuild-installed
 NPM_STAMP := node_modules/.coursebuild-installed
 
-.PHONY: setup demo serve test browser bench clean
+.PHONY: setup demo serve test browser bench clean coverage mutate
 
 setup: $(PY_STAMP) $(NPM_STAMP)
 
@@ -49,9 +49,22 @@ browser:
 test: setup browser
 	$(VPY) -m pytest -n auto -q
 
+# Coverage of the whole suite, builds run in subprocesses included (settings in
+# pyproject.toml, [tool.coverage.*]); per-module figures, then the total.
+coverage: setup browser
+	rm -f .coverage .coverage.*
+	COVERAGE_FILE=$(CURDIR)/.coverage $(VPY) -m coverage run -m pytest -n 2 -q -p no:cacheprovider
+	COVERAGE_FILE=$(CURDIR)/.coverage $(VPY) -m coverage combine -q
+	COVERAGE_FILE=$(CURDIR)/.coverage $(VPY) -m coverage report --sort=cover
+
+# Mutation testing of the core modules against their tests (tools/mutate.py; slow, by hand).
+# MODULES=links structure … picks some; JOBS=2 runs two mutants at a time.
+mutate: setup
+	$(VPY) tools/mutate.py --jobs $(or $(JOBS),1) $(MODULES)
+
 bench: setup
 	$(VPY) benchmarks/build_bench.py --topics 1000
 	$(VPY) benchmarks/serve_bench.py
 
 clean:
-	rm -rf _site dist build .pytest_cache .coursebuild-cache
+	rm -rf _site dist build .pytest_cache .coursebuild-cache .coverage .coverage.*

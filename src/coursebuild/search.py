@@ -13,6 +13,10 @@ import subprocess
 from pathlib import Path
 
 
+TIMEOUT_SECONDS = 600.0
+"""Longer than any real course needs: a Pagefind that runs this long has hung."""
+
+
 class SearchIndexFailed(Exception):
     pass
 
@@ -58,7 +62,7 @@ def index_in_place(site_dir: Path) -> None:
 def _run_pagefind(args: list[str], nice: int = 0) -> None:
     command = [str(pagefind_executable()), *args, "--silent"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False,
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False,
                               preexec_fn=(lambda: os.nice(nice)) if nice else None)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexFailed(f"Pagefind could not run: {exc}") from exc
