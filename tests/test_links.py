@@ -36,6 +36,9 @@ LINKS = """\
 [broken relative](u/)
 [broken encoded path](/topics/u/images/no%20pic.png)
 [broken file page anchor](/topics/u/index.html#nope)
+[id from the template](/topics/u/#main) [relative file](../u/images/my%20pic.png) [mail upper](MAILTO:a@b.org)
+[page itself](/topics/t/#gr%C3%B6%C3%9Fe-und-ma%C3%9F) [index file](/topics/u/index.html#intro) [image](/topics/u/images/my%20pic.png)
+![broken image](/topics/u/images/gone.png)
 """
 
 GLOSSARY = """
@@ -79,6 +82,7 @@ def test_only_broken_links_are_reported_with_decoded_fragments(site: tuple[Run, 
         f"{t}:23:23: warning: broken link: '/topics/u/images/no%20pic.png' does not match any page or file "
         "of the site",
         f"{t}:24:27: warning: broken anchor: '/topics/u/index.html#nope' has no heading or element with id 'nope'",
+        f"{t}:27:17: warning: broken image: '/topics/u/images/gone.png' does not match any page or file of the site",
     ]
 
 

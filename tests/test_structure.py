@@ -292,15 +292,23 @@ GLOSSARY_COURSE = {
 }
 
 
-def test_glossary_duplicate_term_is_one_warning_naming_both_files(tmp_path: Path) -> None:
-    run, _ = build(tmp_path, GLOSSARY_COURSE)
+@pytest.fixture(scope="module")
+def glossary_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
+    """GLOSSARY_COURSE plus a page linking to glossary anchors, built once for the module."""
+    files = dict(GLOSSARY_COURSE)
+    files["content/topics/c.md"] = topic("Gamma", 3, "[ok](/glossary/#term-neuron) [bad](/glossary/#term-axon)\n")
+    return build(tmp_path_factory.mktemp("glossary"), files)
+
+
+def test_glossary_duplicate_term_is_one_warning_naming_both_files(glossary_site: tuple[Run, Path]) -> None:
+    run, _ = glossary_site
     assert run.code == 0
-    assert run.problems() == [
+    assert [ln for ln in run.problems() if "glossary term" in ln] == [
         "content/topics/b.md:6:11: warning: glossary term 'neuron' is already defined in content/topics/a.md"]
 
 
-def test_glossary_marks_first_use_in_body_text(tmp_path: Path) -> None:
-    run, out = build(tmp_path, GLOSSARY_COURSE)
+def test_glossary_marks_first_use_in_body_text(glossary_site: tuple[Run, Path]) -> None:
+    run, out = glossary_site
     a = (out / "topics/a/index.html").read_text("utf-8")
     mark = ('<a class="glossary-term" href="/glossary/#term-neuron" data-term="Neuron" '
             'data-definition="A unit that computes.">')
@@ -314,8 +322,8 @@ def test_glossary_marks_first_use_in_body_text(tmp_path: Path) -> None:
             'data-definition="A constant.">bias term</a>') in b
 
 
-def test_glossary_page_lists_terms_with_their_topics(tmp_path: Path) -> None:
-    run, out = build(tmp_path, GLOSSARY_COURSE)
+def test_glossary_page_lists_terms_with_their_topics(glossary_site: tuple[Run, Path]) -> None:
+    run, out = glossary_site
     html = (out / "glossary/index.html").read_text("utf-8")
     assert html.index('id="term-bias-term"') < html.index('id="term-neuron"')
     assert html.count('id="term-neuron"') == 1
@@ -325,6 +333,14 @@ def test_glossary_page_lists_terms_with_their_topics(tmp_path: Path) -> None:
                      entry[:entry.index("</dd>")], re.S)
 
 
+def test_links_to_glossary_anchors_are_checked(glossary_site: tuple[Run, Path]) -> None:
+    run, _ = glossary_site
+    assert run.problems() == [
+        "content/topics/b.md:6:11: warning: glossary term 'neuron' is already defined in content/topics/a.md",
+        "content/topics/c.md:6:36: warning: broken anchor: '/glossary/#term-axon' has no heading or element "
+        "with id 'term-axon'"]
+
+
 def test_glossary_autolink_false_marks_nothing(tmp_path: Path) -> None:
     files = dict(GLOSSARY_COURSE, **{"course.yml": "glossary_autolink: false\n"})
     run, out = build(tmp_path, files)
@@ -332,15 +348,6 @@ def test_glossary_autolink_false_marks_nothing(tmp_path: Path) -> None:
     for slug in ("a", "b"):
         assert 'class="glossary-term"' not in (out / f"topics/{slug}/index.html").read_text("utf-8")
     assert 'id="term-neuron"' in (out / "glossary/index.html").read_text("utf-8")
-
-
-def test_links_to_glossary_anchors_are_checked(tmp_path: Path) -> None:
-    files = dict(GLOSSARY_COURSE)
-    files["content/topics/c.md"] = topic("Gamma", 3, "[ok](/glossary/#term-neuron) [bad](/glossary/#term-axon)\n")
-    run, _ = build(tmp_path, files)
-    assert [ln for ln in run.problems() if "content/topics/c.md" in ln] == [
-        "content/topics/c.md:6:36: warning: broken anchor: '/glossary/#term-axon' has no heading or element "
-        "with id 'term-axon'"]
 
 
 def test_new_glossary_term_marks_unchanged_pages_on_rebuild(tmp_path: Path) -> None:

@@ -9,8 +9,9 @@ and the module's tests run there (``pytest -x``): a failing test kills the
 mutant, a green run lets it survive, a run past the time limit counts as
 killed (the mutant hung).
 
-Why not mutmut: most tests build a course with ``python -m coursebuild`` in a
-subprocess, which mutmut 3's in-process trampolines never reach. Here the
+Why not mutmut: mutmut 3 runs, for each mutated function, the tests it saw
+calling that function in-process, and most of our tests build a course with
+``python -m coursebuild`` in a subprocess, which it never sees. Here the
 mutant is a real file on disk, so subprocesses import it too (``PYTHONPATH``
 points at the copy's ``src/``; no bytecode is written, so a stale ``.pyc``
 can never stand in for a mutant).
@@ -202,7 +203,6 @@ def make_copy(parent: Path, n: int) -> Path:
 def run_tests(root: Path, tests: tuple[str, ...], timeout: float) -> str:
     """'passed', 'failed' or 'timeout' for the tests run in ``root``."""
     env = dict(os.environ, PYTHONPATH=str(root / "src"), PYTHONDONTWRITEBYTECODE="1")
-    env.pop("COVERAGE_PROCESS_START", None)
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
            "-m", "not slow", *tests]
     proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
