@@ -273,6 +273,9 @@ def mutate_module(name: str, source_rel: str, tests: tuple[str, ...], roots: lis
     with ThreadPoolExecutor(max_workers=len(roots)) as pool:
         results = list(pool.map(one, mutants))
     print()
+    for r in results:
+        if r.outcome == "survived":
+            print(f"  survived: {source_rel}:{r.mutant.line}  #{r.mutant.index}  {r.mutant.description}", flush=True)
     return results
 
 
