@@ -79,3 +79,42 @@ def test_lone_carriage_returns_end_lines(tmp_path: Path) -> None:
     assert (ref(loaded, "a").line, ref(loaded, "b").line) == (1, 5)
     assert ref(loaded, "a").year == "2001"
     assert [(d.line, d.col, d.rule) for d in diags] == [(7, 2, "bib-field")]
+
+
+def test_anonymous_works_are_labelled_by_their_title_or_key() -> None:
+    long = Reference("long", "misc", (), (), False, "A Very Long Title of Many Words", "", "1999", "", "", "", 1)
+    assert long.author_year() == "A Very Long Title…, 1999"
+    assert long.sort_key() == ("a very long title of many words", "1999", "a very long title of many words")
+    untitled = Reference("anon2001", "misc", (), (), False, "", "", "", "", "", "", 1)
+    assert untitled.author_year() == "anon2001, n.d."
+    assert untitled.html() == "" and untitled.plain() == ""
+
+
+def test_biblatex_journaltitle_latex_escapes_and_only_others(bib: Bibliography) -> None:
+    # "others" alone: et al. with no name to show; escaped braces and dollars stay, a macro
+    # before braces goes, another keeps its name, \\ is a line break; \_ in a url is "_".
+    ref_ = ref(bib, "biblatexjournal")
+    assert ref_.et_al and ref_.authors == () and ref_.names() == ""
+    assert ref_.html() == ('<cite>Sets {a, b} Cost $5 in and Bar, Form Second Line</cite>. '
+                           '<span class="venue">Biblatex Journal</span>, 2022. '
+                           '<a href="https://example.org/a_b%20c">example.org</a>')
+    assert ref_.author_year() == "Sets {a, b} Cost…, 2022"
+
+
+@pytest.mark.parametrize("key, venue", [("report", "Some Institute"), ("thesis", "Some University")])
+def test_institution_and_school_are_venues(bib: Bibliography, key: str, venue: str) -> None:
+    assert ref(bib, key).venue == venue
+
+
+def test_unreadable_file_is_an_error_at_the_file(tmp_path: Path) -> None:
+    (tmp_path / "bibliography.bib").mkdir()
+    loaded, diags = load_bibliography(tmp_path)
+    assert loaded.keys() == []
+    assert [d.format() for d in diags] == ["bibliography.bib: error: cannot read bibliography.bib: Is a directory"]
+
+
+def test_encoding_error_position_when_the_file_starts_with_a_line_break(tmp_path: Path) -> None:
+    (tmp_path / "bibliography.bib").write_bytes(b"\n@misc{latin, title = {Caf\xe9}}\n")
+    loaded, diags = load_bibliography(tmp_path)
+    assert [(d.line, d.col, d.rule) for d in diags] == [(2, 26, "bib-encoding")]
+    assert ref(loaded, "latin").title == "Caf\ufffd"
