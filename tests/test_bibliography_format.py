@@ -84,6 +84,10 @@ def test_lone_carriage_returns_end_lines(tmp_path: Path) -> None:
 def test_anonymous_works_are_labelled_by_their_title_or_key() -> None:
     long = Reference("long", "misc", (), (), False, "A Very Long Title of Many Words", "", "1999", "", "", "", 1)
     assert long.author_year() == "A Very Long Title…, 1999"
+    five = Reference("five", "misc", (), (), False, "One Two Three Four Five", "", "", "", "", "", 1)
+    assert five.author_year() == "One Two Three Four…, n.d."
+    four = Reference("four", "misc", (), (), False, "One Two Three Four? Subtitle", "", "", "", "", "", 1)
+    assert four.author_year() == "One Two Three Four, n.d."
     assert long.sort_key() == ("a very long title of many words", "1999", "a very long title of many words")
     untitled = Reference("anon2001", "misc", (), (), False, "", "", "", "", "", "", 1)
     assert untitled.author_year() == "anon2001, n.d."

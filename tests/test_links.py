@@ -39,6 +39,7 @@ LINKS = """\
 [id from the template](/topics/u/#main) [relative file](../u/images/my%20pic.png) [mail upper](MAILTO:a@b.org)
 [page itself](/topics/t/#gr%C3%B6%C3%9Fe-und-ma%C3%9F) [index file](/topics/u/index.html#intro) [image](/topics/u/images/my%20pic.png)
 ![broken image](/topics/u/images/gone.png)
+[sitemap](/sitemap.xml#top) [a file is not a folder](../u/images/my%20pic.png/)
 """
 
 GLOSSARY = """
@@ -83,6 +84,7 @@ def test_only_broken_links_are_reported_with_decoded_fragments(site: tuple[Run, 
         "of the site",
         f"{t}:24:27: warning: broken anchor: '/topics/u/index.html#nope' has no heading or element with id 'nope'",
         f"{t}:27:17: warning: broken image: '/topics/u/images/gone.png' does not match any page or file of the site",
+        f"{t}:28:54: warning: broken link: '../u/images/my%20pic.png/' does not match any page or file of the site",
     ]
 
 
