@@ -55,6 +55,8 @@ GLOSSARY = """
     definition: "Vowel signs are kept."
   - term: "★"
     definition: "No letters at all."
+  - term: "«Ελληνική — λέξη»"
+    definition: "Words in another script, joined by one hyphen."
 """
 
 COURSE = {
@@ -95,7 +97,7 @@ def test_glossary_ids_for_any_script_are_unique(site: tuple[Run, Path]) -> None:
     # Latin accents fold to ASCII (the ids courses always had); other letters stay;
     # a term without letters or digits gets a short hash of itself (stable across builds).
     assert sorted(ids) == sorted(["term-注意", "term-学習", "term-cafe", "term-søren", "term-ध्यान",
-                                  "term-26c57b08"])
+                                  "term-26c57b08", "term-ελληνική-λέξη"])
     marks = (out / "topics/u/index.html").read_text("utf-8")
     assert 'href="/glossary/#term-注意" data-term="注意"' in marks
     assert 'href="/glossary/#term-学習" data-term="学習"' in marks
