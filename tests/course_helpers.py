@@ -104,8 +104,36 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-"""Debian's chromium: browser tests never download a browser of their own."""
+CHROMIUM = Path(os.environ.get("COURSEBUILD_TEST_CHROMIUM", "/usr/bin/chromium"))
+"""Debian's chromium: browser tests never download a browser of their own. (The variable
+exists so a test can point it at a missing file.)"""
+
+
+def in_ci() -> bool:
+    """True when ``CI`` says so (GitHub Actions, GitLab and most others set ``CI=true``)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def require_tool(available: bool, what: str) -> None:
+    """Skip the test when a tool it drives (chromium, axe-core, Pagefind) is missing, but
+    fail it under ``CI=true``: a CI run must never go green by skipping its browser tests."""
+    if available:
+        return
+    import pytest
+
+    if in_ci():
+        pytest.fail(f"{what} (CI=true: a missing test tool is a failure, not a skip)", pytrace=False)
+    pytest.skip(what)
+
+
+def pagefind_available() -> bool:
+    """Whether the Pagefind binary the search index needs is installed."""
+    from coursebuild.search import SearchIndexFailed, pagefind_executable
+
+    try:
+        return pagefind_executable().is_file()
+    except SearchIndexFailed:
+        return False
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 

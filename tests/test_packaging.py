@@ -26,9 +26,14 @@ def _css_urls(css: Path) -> list[str]:
     return [u.strip("'\"") for u in URL_RE.findall(css.read_text(encoding="utf-8"))]
 
 
-def test_katex_version_matches_package_json_pin() -> None:
+def test_katex_version_matches_package_json_pin_and_the_katex_that_renders() -> None:
+    """The stylesheet and fonts (npm pin) must be those of the KaTeX that renders the
+    formulas: ask the engine itself (katex.min.js on V8) which release it is."""
+    from coursebuild.markdown.katex_engine import engine
+
     pinned = json.loads((REPO_ROOT / "package.json").read_text())["dependencies"]["katex"]
-    assert pinned == assets.KATEX_VERSION == "0.16.22"
+    running = engine()._ctx.eval("katex.version")
+    assert pinned == assets.KATEX_VERSION == running
 
 
 def test_katex_dist_has_stylesheet_of_pinned_version() -> None:
@@ -185,6 +190,13 @@ def test_wheel_contains_katex_assets_theme_and_metadata(dists: dict[str, Path], 
     classifiers = metadata.get_all("Classifier")
     assert "Topic :: Education" in classifiers and "Programming Language :: Python :: 3.11" in classifiers
     assert metadata["Requires-Python"] == ">=3.11"
+    # Exactly the files of the repo-root theme ship under coursebuild/_theme/ (an empty
+    # theme listing on either side must fail too, hence the named files).
+    theme = {f"coursebuild/_theme/{name}/{rel}" for name in ("templates", "static") for rel in _theme_files(name)}
+    assert {n for n in names if n.startswith("coursebuild/_theme/") and not n.endswith("/")} == theme
+    for needed in ("templates/base.html", "templates/topic.html", "static/assets/coursebuild.js",
+                   "static/assets/coursebuild.css"):
+        assert f"coursebuild/_theme/{needed}" in names
 
     # The installed layout resolves assets inside the package, not the checkout.
     site = tmp_path / "site"

@@ -77,9 +77,19 @@ def test_topic_folders_copy_their_files(path_site: Path) -> None:
     assert '<img src="images/fig.png" alt="Fig"' in (path_site / "topics/beta/index.html").read_text("utf-8")
 
 
+def breadcrumbs(html: str) -> list[tuple[str, str]]:
+    """(href, text) of each link in a page's breadcrumb trail (not the sidebar)."""
+    trail = re.search(r'<nav class="breadcrumbs".*?</nav>', html, re.S)
+    assert trail is not None
+    return re.findall(r'<a href="([^"]*)"[^>]*>([^<]*)</a>', trail.group())
+
+
 def test_block_breadcrumb_on_topic_page(path_site: Path) -> None:
-    html = (path_site / "topics/delta/index.html").read_text("utf-8")
-    assert "Later block" in html
+    # The block's title is in every page's sidebar too: look inside the trail only.
+    assert breadcrumbs((path_site / "topics/delta/index.html").read_text("utf-8")) == [
+        ("/", "Home"), ("/topics/#block-a-later", "Later block"), ("/topics/delta/", "Delta")]
+    assert breadcrumbs((path_site / "topics/loose/index.html").read_text("utf-8")) == [
+        ("/", "Home"), ("/topics/loose/", "Loose")]
 
 
 def test_block_folder_without_block_file_is_a_warning(tmp_path: Path) -> None:
@@ -220,6 +230,35 @@ def test_two_topic_cycle_is_reported_once(tmp_path: Path) -> None:
                       "(in content/topics/x/a/index.md, content/topics/x/b/index.md)"]
 
 
+def test_three_topics_of_one_order_and_two_cycles_sharing_a_topic(tmp_path: Path) -> None:
+    """Each repeat names the first topic of that order; each cycle is reported once, even
+    when two cycles share a topic (q)."""
+    run, out = build(tmp_path, {
+        "content/topics/b/_block.yml": "title: Bee\norder: 1\n",
+        "content/topics/b/a.md": topic("A", 1),
+        "content/topics/b/b.md": topic("B", 1),
+        "content/topics/b/c.md": topic("C", 1),
+        "content/topics/b/d.md": topic("D", 3),
+        "content/topics/k/_block.yml": "title: Kay\norder: 2\n",
+        "content/topics/k/p.md": topic("P", 1, prerequisites=prereqs(("Q", "/topics/q/"))),
+        "content/topics/k/q.md": topic("Q", 2, prerequisites=prereqs(("P", "/topics/p/"), ("R", "/topics/r/"))),
+        "content/topics/k/r.md": topic("R", 3, prerequisites=prereqs(("Q", "/topics/q/"))),
+    })
+    assert run.code == 1
+    assert run.problems() == [
+        "content/topics/b/b.md:4: warning: order 1 is also used by content/topics/b/a.md",
+        "content/topics/b/c.md:4: warning: order 1 is also used by content/topics/b/a.md",
+        "content/topics/b/d.md:4: warning: order jumps from 1 to 3 in block 'Bee'",
+        "content/topics/k/p.md:7: error: prerequisite cycle: p → q → p (in content/topics/k/p.md, "
+        "content/topics/k/q.md)",
+        "content/topics/k/p.md:7:10: warning: prerequisite 'q' comes later in the learning path",
+        "content/topics/k/q.md:9: error: prerequisite cycle: q → r → q (in content/topics/k/q.md, "
+        "content/topics/k/r.md)",
+        "content/topics/k/q.md:9:10: warning: prerequisite 'r' comes later in the learning path",
+    ]
+    assert not out.exists()
+
+
 def test_topic_listing_itself_is_a_cycle(tmp_path: Path) -> None:
     run, _ = build(tmp_path, {"content/topics/a.md": topic("A", 1, prerequisites=prereqs(("A", "/topics/a/")))})
     assert run.code == 1
@@ -253,15 +292,23 @@ GLOSSARY_COURSE = {
 }
 
 
-def test_glossary_duplicate_term_is_one_warning_naming_both_files(tmp_path: Path) -> None:
-    run, _ = build(tmp_path, GLOSSARY_COURSE)
+@pytest.fixture(scope="module")
+def glossary_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
+    """GLOSSARY_COURSE plus a page linking to glossary anchors, built once for the module."""
+    files = dict(GLOSSARY_COURSE)
+    files["content/topics/c.md"] = topic("Gamma", 3, "[ok](/glossary/#term-neuron) [bad](/glossary/#term-axon)\n")
+    return build(tmp_path_factory.mktemp("glossary"), files)
+
+
+def test_glossary_duplicate_term_is_one_warning_naming_both_files(glossary_site: tuple[Run, Path]) -> None:
+    run, _ = glossary_site
     assert run.code == 0
-    assert run.problems() == [
+    assert [ln for ln in run.problems() if "glossary term" in ln] == [
         "content/topics/b.md:6:11: warning: glossary term 'neuron' is already defined in content/topics/a.md"]
 
 
-def test_glossary_marks_first_use_in_body_text(tmp_path: Path) -> None:
-    run, out = build(tmp_path, GLOSSARY_COURSE)
+def test_glossary_marks_first_use_in_body_text(glossary_site: tuple[Run, Path]) -> None:
+    run, out = glossary_site
     a = (out / "topics/a/index.html").read_text("utf-8")
     mark = ('<a class="glossary-term" href="/glossary/#term-neuron" data-term="Neuron" '
             'data-definition="A unit that computes.">')
@@ -275,8 +322,8 @@ def test_glossary_marks_first_use_in_body_text(tmp_path: Path) -> None:
             'data-definition="A constant.">bias term</a>') in b
 
 
-def test_glossary_page_lists_terms_with_their_topics(tmp_path: Path) -> None:
-    run, out = build(tmp_path, GLOSSARY_COURSE)
+def test_glossary_page_lists_terms_with_their_topics(glossary_site: tuple[Run, Path]) -> None:
+    run, out = glossary_site
     html = (out / "glossary/index.html").read_text("utf-8")
     assert html.index('id="term-bias-term"') < html.index('id="term-neuron"')
     assert html.count('id="term-neuron"') == 1
@@ -286,6 +333,14 @@ def test_glossary_page_lists_terms_with_their_topics(tmp_path: Path) -> None:
                      entry[:entry.index("</dd>")], re.S)
 
 
+def test_links_to_glossary_anchors_are_checked(glossary_site: tuple[Run, Path]) -> None:
+    run, _ = glossary_site
+    assert run.problems() == [
+        "content/topics/b.md:6:11: warning: glossary term 'neuron' is already defined in content/topics/a.md",
+        "content/topics/c.md:6:36: warning: broken anchor: '/glossary/#term-axon' has no heading or element "
+        "with id 'term-axon'"]
+
+
 def test_glossary_autolink_false_marks_nothing(tmp_path: Path) -> None:
     files = dict(GLOSSARY_COURSE, **{"course.yml": "glossary_autolink: false\n"})
     run, out = build(tmp_path, files)
@@ -293,15 +348,6 @@ def test_glossary_autolink_false_marks_nothing(tmp_path: Path) -> None:
     for slug in ("a", "b"):
         assert 'class="glossary-term"' not in (out / f"topics/{slug}/index.html").read_text("utf-8")
     assert 'id="term-neuron"' in (out / "glossary/index.html").read_text("utf-8")
-
-
-def test_links_to_glossary_anchors_are_checked(tmp_path: Path) -> None:
-    files = dict(GLOSSARY_COURSE)
-    files["content/topics/c.md"] = topic("Gamma", 3, "[ok](/glossary/#term-neuron) [bad](/glossary/#term-axon)\n")
-    run, _ = build(tmp_path, files)
-    assert [ln for ln in run.problems() if "content/topics/c.md" in ln] == [
-        "content/topics/c.md:6:36: warning: broken anchor: '/glossary/#term-axon' has no heading or element "
-        "with id 'term-axon'"]
 
 
 def test_new_glossary_term_marks_unchanged_pages_on_rebuild(tmp_path: Path) -> None:

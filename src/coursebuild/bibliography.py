@@ -71,13 +71,17 @@ def _is_web_url(url: str) -> bool:
     return bool(url) and urlsplit(url).scheme.lower() in ("http", "https")
 
 
+_ARXIV_PAGE = re.compile(r"^(?:export\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:v\d+)?(?:\.pdf)?$")
+
+
 def _url_identity(url: str) -> str:
     """``url`` without scheme, www./dx. and trailing slash, lower-cased.
 
-    Good enough to spot a url repeating the DOI or arXiv link.
+    Good enough to spot a url repeating the DOI or arXiv link: any arXiv
+    page of an eprint (abstract or PDF, any version) is the same work.
     """
-    url = re.sub(r"^https?://(www\.|dx\.)?", "", url.strip().lower())
-    return url.replace("arxiv.org/pdf/", "arxiv.org/abs/").rstrip("/")
+    url = re.sub(r"^https?://(www\.|dx\.)?", "", url.strip().lower()).rstrip("/")
+    return _ARXIV_PAGE.sub(r"arxiv.org/abs/\1", url)
 
 
 @dataclass(frozen=True)
@@ -134,8 +138,9 @@ class Reference:
                  if self.venue else "")
         published = ", ".join(p for p in (venue, html.escape(self.year)) if p)
         if published:
-            ended = published.endswith(".")
-            parts.append(published if ended else published + ".")
+            # Judge the text, not the markup (which may end in "</span>").
+            plain = ", ".join(p for p in (self.venue, self.year) if p)
+            parts.append(published if _end_sentence(plain) == plain else published + ".")
         parts += [f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
                   for href, text in self.links()]
         return " ".join(parts)

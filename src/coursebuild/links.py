@@ -86,8 +86,9 @@ def check_links(rel: str, page_url: str, links: tuple[LinkRef, ...], files: set[
             diags.append(Diagnostic(rel, link.line, link.col, severity, "link-broken",
                                     f"broken {what}: '{link.url}' does not match any page or file of the site"))
             continue
-        if fragment and anchors.knows(target) and not anchors.has(target, unquote(fragment)):
+        ident = unquote(fragment)
+        if ident and anchors.knows(target) and not anchors.has(target, ident):
             diags.append(Diagnostic(rel, link.line, link.col, severity, "link-anchor",
                                     f"broken anchor: '{link.url}' has no heading or element with id "
-                                    f"'{fragment}'"))
+                                    f"'{ident}'"))
     return diags

@@ -23,6 +23,10 @@ PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
 
 
+TIMEOUT_SECONDS = 600.0
+"""Longer than any real course needs: a Pagefind that runs this long has hung."""
+
+
 class SearchIndexFailed(Exception):
     pass
 
@@ -80,7 +84,7 @@ def _run_pagefind(args: list[str], nice: int = 0) -> None:
     command = [str(pagefind_executable()), *args, "--silent"]
     parent = os.getpid()
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False,
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False,
                               preexec_fn=lambda: _child_setup(nice, parent))
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexFailed(f"Pagefind could not run: {exc}") from exc

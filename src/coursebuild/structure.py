@@ -4,12 +4,14 @@ glossary."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
 from .course import Course, Page
+from .frontmatter import GlossaryEntry
 from .diagnostics import Diagnostic, did_you_mean, error, warning
 from .markdown.state import GlossaryTerm
 
@@ -23,9 +25,29 @@ class GlossaryItem:
 
 
 def anchor_for(term: str) -> str:
-    """A stable id for a glossary term (``Side note`` → ``term-side-note``)."""
-    text = unicodedata.normalize("NFKD", term).encode("ascii", "ignore").decode().lower()
-    return "term-" + (re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x")
+    """A stable id for a glossary term in any script.
+
+    Latin terms keep the ASCII ids they always had (``Side note`` →
+    ``term-side-note``, ``Café`` → ``term-cafe``). A term with letters that
+    have no ASCII form keeps them (``注意`` → ``term-注意``, ``Søren`` →
+    ``term-søren``): HTML ids and URL fragments may hold any character but
+    spaces. A term with neither letters nor digits (``★``) gets a short hash.
+    """
+    decomposed = unicodedata.normalize("NFKD", term)
+    if all(ord(c) < 128 or unicodedata.category(c)[0] not in "LN" for c in decomposed):
+        text = decomposed.encode("ascii", "ignore").decode().lower()
+        slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    else:
+        folded = unicodedata.normalize("NFKC", term).casefold()
+        slug = re.sub(r"-+", "-", "".join(c if _is_word(c) else "-" for c in folded)).strip("-")
+    if not slug:
+        slug = hashlib.sha256(term.encode("utf-8")).hexdigest()[:8]
+    return "term-" + slug
+
+
+def _is_word(char: str) -> bool:
+    """Letters, digits and combining marks (the vowel signs of many scripts)."""
+    return unicodedata.category(char)[0] in "LNM"
 
 
 def check_order(course: Course) -> list[Diagnostic]:
@@ -142,6 +164,7 @@ def collect_glossary(course: Course) -> tuple[dict[str, GlossaryItem], list[Diag
     """Every term, keyed by its case-folded text; the first definition in
     learning-path order wins and a second one is a warning naming both files."""
     items: dict[str, GlossaryItem] = {}
+    by_anchor: dict[str, tuple[GlossaryEntry, Page]] = {}
     diags: list[Diagnostic] = []
     for topic in course.topics:
         for entry in topic.meta.glossary:
@@ -151,6 +174,15 @@ def collect_glossary(course: Course) -> tuple[dict[str, GlossaryItem], list[Diag
                 diags.append(warning(topic.rel, entry.term_line, entry.term_col, "glossary-duplicate",
                                      f"glossary term '{entry.term}' is already defined in {first.rel}"))
                 continue
-            term = GlossaryTerm(entry.term, anchor_for(entry.term), entry.definition)
-            items[key] = GlossaryItem(term, topic)
+            anchor = anchor_for(entry.term)
+            if anchor in by_anchor:
+                # Two different terms, one id: the second's marks would link to the first.
+                other, page = by_anchor[anchor]
+                diags.append(error(topic.rel, entry.term_line, entry.term_col, "glossary-id",
+                                   f"glossary term '{entry.term}' gets the same id '{anchor}' as "
+                                   f"'{other.term}' ({page.rel}:{other.term_line}:{other.term_col}); "
+                                   "rename one of them"))
+                continue
+            by_anchor[anchor] = (entry, topic)
+            items[key] = GlossaryItem(GlossaryTerm(entry.term, anchor, entry.definition), topic)
     return items, diags

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from course_helpers import CHROMIUM, launch_chromium
+from course_helpers import CHROMIUM, launch_chromium, pagefind_available, require_tool
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "screenshots"
@@ -266,6 +266,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _build(course: Path, out: Path, *extra: str) -> None:
+    # Checked here too: the session's build comes before the module's browser.
+    require_tool(CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
+    require_tool(pagefind_available(), "Pagefind is missing: reinstall the pagefind-bin package (make setup)")
     done = subprocess.run([sys.executable, "-m", "coursebuild", "build", str(course), "--out", str(out), *extra],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, f"build failed:\n{done.stdout}\n{done.stderr}"
@@ -303,8 +306,7 @@ def prefixed_site_url(tmp_path_factory: pytest.TempPathFactory):
 # browser test modules start their own.
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (make browser)")
+    require_tool(CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
     with launch_chromium() as instance:
         yield instance
 

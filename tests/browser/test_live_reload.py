@@ -20,7 +20,7 @@ from typing import Iterator
 
 import pytest
 
-from course_helpers import CHROMIUM, launch_chromium
+from course_helpers import CHROMIUM, launch_chromium, require_tool
 
 URL_RE = re.compile(r"Serving .* at (http://\S+) \(Ctrl-C to stop\)")
 TIMEOUT_MS = 10_000
@@ -79,8 +79,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
+    require_tool(CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
     with launch_chromium() as launched:
         yield launched
 

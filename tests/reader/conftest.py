@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from course_helpers import CHROMIUM, launch_chromium
+from course_helpers import CHROMIUM, launch_chromium, pagefind_available, require_tool
 
 REPO = Path(__file__).resolve().parents[2]
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -24,6 +24,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Checked here too: the session's build comes before the module's browser.
+    require_tool(CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
+    require_tool(pagefind_available(), "Pagefind is missing: reinstall the pagefind-bin package (make setup)")
     out = tmp_path_factory.mktemp("reader") / "site"
     done = subprocess.run([sys.executable, "-m", "coursebuild", "build", str(REPO), "--out", str(out)],
                           capture_output=True, text=True, timeout=300)
@@ -43,8 +46,7 @@ def server(demo_site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
+    require_tool(CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
     with launch_chromium() as launched:
         yield launched
 

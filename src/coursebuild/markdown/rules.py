@@ -19,7 +19,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from ..diagnostics import Severity
-from .shortcode_syntax import Call, ShortcodeSyntaxError, find_end_raw, parse_call
+from .shortcode_syntax import Call, ShortcodeSyntaxError, parse_call, raw_section
 from .shortcodes import ShortcodeContext, expand
 from .state import PageState
 
@@ -110,8 +110,8 @@ def _shortcode_inline(state: StateInline, silent: bool) -> bool:
 
 
 def _raw_inline(state: StateInline, call: Call, silent: bool) -> bool:
-    match = find_end_raw(state.src, call.end)
-    if match is None:
+    section = raw_section(state.src, call)
+    if section is None:
         if not silent:
             token = state.push("shortcode_error", "", 0)
             token.meta = {"offset": call.start, "message": "'{% raw %}' without '{% endraw %}'"}
@@ -119,8 +119,10 @@ def _raw_inline(state: StateInline, call: Call, silent: bool) -> bool:
         state.pos = call.end
         return True
     if not silent:
-        state.pending += state.src[call.end:match.start()]
-    state.pos = match.end()
+        if call.trim_before:
+            _trim_before(state)
+        state.pending += section[0]
+    state.pos = section[1]
     return True
 
 
@@ -236,13 +238,13 @@ def expand_in_html(md: MarkdownIt, env: MutableMapping[str, Any], html: str, fir
         out.append(before.rstrip() if call.trim_before else before)
         pos = call.end
         if call.name == "raw":
-            match = find_end_raw(html, call.end)
-            if match is None:
+            section = raw_section(html, call)
+            if section is None:
                 page.report(Severity.ERROR, line, _column_at(page, line, html, start), "shortcode-syntax",
                             "'{% raw %}' without '{% endraw %}'")
                 continue
-            out.append(html[call.end:match.start()])
-            pos = match.end()
+            out.append(section[0])
+            pos = section[1]
             continue
         col = _column_at(page, line, html, start) or page.column(line, "{%")
         out.append(expand(ShortcodeContext(md, env, page, line, col), call))

@@ -15,6 +15,8 @@ NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 KEY_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*")
 BARE_RE = re.compile(r"[A-Za-z0-9_.+-]+")
 END_RAW_RE = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+WHITESPACE = " \t\n"
+"""What ``{%-`` and ``-%}`` trim (and what separates a tag's arguments)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,29 @@ def find_end_raw(src: str, pos: int) -> re.Match[str] | None:
     return END_RAW_RE.search(src, pos)
 
 
+def raw_section(src: str, call: Call) -> tuple[str, int] | None:
+    """The literal text of the raw section ``call`` opens and the offset to go on
+    from; None without ``{% endraw %}``.
+
+    Trim markers work as on every other tag (and as in Nunjucks): ``raw -%}``
+    and ``{%- endraw`` trim the section's own leading/trailing whitespace,
+    ``endraw -%}`` the whitespace after it. (``{%- raw`` is the caller's: it
+    trims what came before.)
+    """
+    match = END_RAW_RE.search(src, call.end)
+    if match is None:
+        return None
+    text = src[call.end:match.start()]
+    if call.trim_after:
+        text = text.lstrip(WHITESPACE)
+    if match.group().startswith("{%-"):
+        text = text.rstrip(WHITESPACE)
+    end = match.end()
+    if match.group().endswith("-%}"):
+        end = _skip_space(src, end)
+    return text, end
+
+
 def _value(src: str, pos: int, name: str, start: int) -> tuple[str, int]:
     if pos < len(src) and src[pos] in "\"'":
         return _string(src, pos, name, start)
@@ -114,7 +139,7 @@ def _string(src: str, pos: int, name: str, start: int) -> tuple[str, int]:
 
 
 def _skip_space(src: str, pos: int) -> int:
-    while pos < len(src) and src[pos] in " \t\n":
+    while pos < len(src) and src[pos] in WHITESPACE:
         pos += 1
     return pos
 
