@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+import rcssmin
+import rjsmin
 from jinja2 import meta
 
 from . import assets
@@ -208,7 +210,28 @@ def asset_files(course_dir: Path, theme_dir: Path, topics: list[Page]) -> dict[s
         for asset in topic.source.assets:
             files[asset.target] = asset.source
     _add_tree(files, course_dir / "static", "", within=course_dir)
+    theme_static = (theme_dir / "static").resolve()
+    for rel, content in files.items():  # the theme's own (a course's overrides stay as written)
+        if isinstance(content, Path) and rel.endswith((".js", ".css")) and \
+                content.resolve().is_relative_to(theme_static):
+            files[rel] = _minified(content)
     return files
+
+
+_MINIFIED: dict[tuple[Path, int, int], bytes] = {}
+
+
+def _minified(path: Path) -> bytes:
+    """The theme's own script or stylesheet without comments and layout whitespace (rjsmin,
+    rcssmin): what readers download stays within the theme's weight budget while the
+    sources keep their comments. Remembered by mtime and size (serve rebuilds often)."""
+    stat = path.stat()
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in _MINIFIED:
+        text = path.read_text(encoding="utf-8")
+        small = rjsmin.jsmin(text) if path.suffix == ".js" else rcssmin.cssmin(text)
+        _MINIFIED[key] = small.encode("utf-8")
+    return _MINIFIED[key]
 
 
 def _add_tree(files: dict[str, Content], root: Path, prefix: str, within: Path | None = None) -> None:
