@@ -30,6 +30,8 @@
     if (!path || path.charAt(0) !== "/" || path.charAt(1) === "/") return path;
     return base + (portable ? path.slice(1).replace(/\/(?=$|#)/, "/index.html") || "index.html" : path.slice(1));
   }
+  // One storage scheme for every script of the theme (questions.js, review.js, map.js).
+  window.coursebuildStore = {load: load, save: save, withBase: withBase};
   function el(tag, cls, text) {
     var node = doc.createElement(tag);
     if (cls) node.className = cls;

@@ -97,9 +97,7 @@
 
   /* The reader's finished topics, as coursebuild.js keeps them. */
   function finished() {
-    var base = doc.documentElement.dataset.baseUrl || "/";
-    if (base.charAt(base.length - 1) !== "/") base += "/";
-    try { return JSON.parse(localStorage.getItem("coursebuild:" + base + ":finished")) || []; } catch (e) { return []; }
+    return window.coursebuildStore.load("finished", []) || [];
   }
   function titleOf(slug) {
     var t = nodes[slug] && nodes[slug].querySelector("title");

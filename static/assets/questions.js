@@ -6,18 +6,8 @@
   "use strict";
 
   var doc = document;
-  var base = doc.documentElement.dataset.baseUrl || "/";
-  if (base.charAt(base.length - 1) !== "/") base += "/";
-  var PREFIX = "coursebuild:" + base + ":";
-  function load(key, fallback) {
-    try {
-      var raw = localStorage.getItem(PREFIX + key);
-      return raw ? JSON.parse(raw) : fallback;
-    } catch (e) { return fallback; }
-  }
-  function save(key, value) {
-    try { localStorage.setItem(PREFIX + key, JSON.stringify(value)); } catch (e) { /* not kept */ }
-  }
+  // Storage keys are coursebuild.js's (per course, also for copies opened from disk).
+  var load = window.coursebuildStore.load, save = window.coursebuildStore.save;
   function el(tag, cls, text) {
     var node = doc.createElement(tag);
     if (cls) node.className = cls;

@@ -6,19 +6,9 @@
   "use strict";
 
   var doc = document;
-  var base = doc.documentElement.dataset.baseUrl || "/";
-  if (base.charAt(base.length - 1) !== "/") base += "/";
-  var PREFIX = "coursebuild:" + base + ":";
   var DAYS = [0, 1, 3, 7, 21];
-  function load(key, fallback) {
-    try {
-      var raw = localStorage.getItem(PREFIX + key);
-      return raw ? JSON.parse(raw) : fallback;
-    } catch (e) { return fallback; }
-  }
-  function save(key, value) {
-    try { localStorage.setItem(PREFIX + key, JSON.stringify(value)); } catch (e) { /* not kept */ }
-  }
+  // Storage keys and URLs are coursebuild.js's (per course, also for copies opened from disk).
+  var store = window.coursebuildStore, load = store.load, save = store.save;
   function $(sel) { return doc.querySelector(sel); }
   function today() { return Math.floor(Date.now() / 864e5); }
 
@@ -38,7 +28,7 @@
     node.innerHTML = html;
     // The card data is not rewritten for the base URL as pages are.
     Array.prototype.forEach.call(node.querySelectorAll('a[href^="/"]'), function (a) {
-      a.setAttribute("href", base + a.getAttribute("href").slice(1));
+      a.setAttribute("href", store.withBase(a.getAttribute("href")));
     });
   }
 
@@ -82,7 +72,15 @@
     button.addEventListener("click", function () { grade(button.dataset.grade); });
   });
 
-  fetch(base + "review/cards.json").then(function (r) { return r.json(); }).then(function (data) {
+  // A copy opened from disk cannot fetch(): it ships the cards as a script (cards.js).
+  var cards = doc.documentElement.dataset.portable ? new Promise(function (resolve, reject) {
+    var script = doc.createElement("script");
+    script.src = "cards.js";
+    script.onload = function () { resolve(window.coursebuildReviewCards); };
+    script.onerror = reject;
+    doc.head.appendChild(script);
+  }) : fetch(store.withBase("/review/cards.json")).then(function (r) { return r.json(); });
+  cards.then(function (data) {
     var finished = load("finished", []) || [];
     var schedule = load("review", {}) || {};
     var day = today();

@@ -119,6 +119,17 @@ def test_progress_and_theme_survive_navigation_from_disk(disk: DiskSession, port
     page.locator("#cb-popover .popover-body").wait_for()
 
 
+def test_review_cards_load_from_disk(disk: DiskSession, portable_site: Path) -> None:
+    """The review page cannot fetch() its cards from file://: it loads review/cards.js."""
+    page = disk.page
+    page.goto((portable_site / "topics/signals-and-noise/index.html").as_uri())
+    page.click(".finish-toggle")
+    page.goto((portable_site / "review/index.html").as_uri())
+    front = page.locator("[data-review-front]")
+    front.wait_for()
+    assert front.inner_text().strip() in {"Signal", "Noise floor"}  # a term of the finished topic
+
+
 def test_zip_holds_the_portable_site(portable_site: Path) -> None:
     with zipfile.ZipFile(portable_site.parent / "course.zip") as archive:
         names = archive.namelist()

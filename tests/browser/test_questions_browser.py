@@ -234,9 +234,10 @@ def test_progress_moves_to_another_browser_through_a_file(  # type: ignore[no-un
     page = new.goto("/")
     (tmp_path / "bad.json").write_text("{}", "utf-8")
     page.locator("[data-progress-import]").set_input_files(str(tmp_path / "bad.json"))
-    assert "not a progress file" in page.locator("[data-progress-note]").inner_text()
+    expect(page.locator("[data-progress-note]")).to_contain_text("not a progress file")
     page.locator("[data-progress-import]").set_input_files(str(saved))
-    assert page.locator("[data-progress-note]").inner_text() == "Progress imported."
+    # Reading the file is asynchronous: wait for the note to change.
+    expect(page.locator("[data-progress-note]")).to_have_text("Progress imported.")
     page.goto(new.base + TOPIC)
     assert question(page, 1).locator(".question-result").inner_text().startswith("Correct.")
 

@@ -19,7 +19,10 @@ from pathlib import Path
 from typing import Mapping
 
 from ..write import Content
+from ..practice import REVIEW_DATA
 from .searchindex import INDEX_PATH, build_index_js
+
+REVIEW_SCRIPT = "review/cards.js"
 
 ATTR_RE = re.compile(r"""(\s(?:href|src|action|poster|data-src|xlink:href)\s*=\s*)(["'])(/(?!/)[^"']*)\2""")
 SRCSET_RE = re.compile(r"""(\ssrcset\s*=\s*)(["'])([^"']*)\2""")
@@ -92,6 +95,9 @@ def make_portable(files: Mapping[str, Content], title: str, author: str,
             out[rel] = content
     if search:
         out[INDEX_PATH] = build_index_js(pages).encode("utf-8")
+    if REVIEW_DATA in files:  # review.js loads it with <script>: fetch() does not work from disk
+        cards = _text(files[REVIEW_DATA])
+        out[REVIEW_SCRIPT] = f"window.coursebuildReviewCards = {cards};\n".encode("utf-8")
     return out
 
 
