@@ -96,3 +96,104 @@ def test_handout_holds_one_chapter_and_drops_links_out(built) -> None:  # type: 
     assert 'id="ch-two"' in html and 'id="ch-one"' not in html
     assert '<nav class="book-contents"' not in html and 'id="glossary"' not in html
     assert "<a>one</a>" in html
+
+
+PRACTICE = {
+    "course.yml": "title: Practice Book\n",
+    "content/topics/drill/index.md": topic("Drill", 1, """
+        Some reading first.
+
+        {% question %}
+        Which circuit decides where a head looks?
+
+        - [x] The QK circuit
+          > Right: queries meet keys.
+        - [ ] The OV circuit
+          > No: that one moves what is read.
+        {% endquestion %}
+
+        {% question answer="42" %}
+        What is six times seven?
+        {% endquestion %}
+
+        {% exercise "Trace it" %}
+        Follow the tokens.
+        {% hint %}
+        Start at the last token.
+        {% endhint %}
+        {% solution %}
+        The previous-token head does the work.
+        {% endsolution %}
+        {% endexercise %}
+        """, objectives='\n  - "Trace an induction circuit"', key_points='\n  - "Heads read, then move"'),
+}
+
+
+@pytest.fixture(scope="module")
+def practice_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The practice course's book in each ``solutions`` mode (``--solutions`` given to the build)."""
+    root = tmp_path_factory.mktemp("practice-book")
+    course = write_course(root / "course", PRACTICE)
+    env = environment(course.resolve(), assets.theme_dir())
+    books = {}
+    for mode in ("show", "end", "omit"):
+        result = Builder(BuildOptions(course, root / mode, search=False, disk_cache=False, solutions=mode)).build()
+        assert result.written and result.site is not None, [d.format() for d in result.diagnostics]
+        books[mode] = render_book(result.site, env, BookOptions())
+    return books
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.mark.parametrize("mode", ["show", "end", "omit"])
+def test_questions_print_without_controls_and_objectives_and_key_points_print(practice_books, mode: str) -> None:
+    html = practice_books[mode]
+    assert "Which circuit decides where a head looks?" in html and "The OV circuit" in html
+    assert "What is six times seven?" in html
+    assert "<input" not in html and "<button" not in html and "<script" not in html
+    assert "Show the answer" not in html and "Show solution" not in html
+    assert '<p class="objectives-title">After this topic you can</p>' in html
+    assert "Trace an induction circuit" in html and "Heads read, then move" in html
+    assert "Start at the last token." in html  # hints print (open)
+    assert '<details open class="hint">' in html
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert not [i for i, n in ids.items() if n > 1]
+
+
+@pytest.mark.parametrize("mode", ["show", "end"])
+def test_answer_keys_gather_at_the_chapter_end_linked_both_ways(practice_books, mode: str) -> None:
+    html = practice_books[mode]
+    answers = html.index('<h3 class="answers-title">Answers</h3>')
+    assert html.index('<p class="key-points-title">') < answers
+    key = _text(html[answers:])
+    assert "Right: queries meet keys." in key and "No: that one moves what is read." in key
+    assert "Answer: 42" in key
+    assert "Right: queries meet keys." not in html[:answers]  # not beside the question
+    for question in re.findall(r'<div class="question" id="drill--question-([^"]+)"', html):
+        assert f'<a href="#drill--answer-{question}">Answer</a> at the end of the chapter' in html
+        assert f'id="drill--answer-{question}"' in html and f'<a href="#drill--question-{question}">' in html
+
+
+def test_show_prints_each_solution_after_its_exercise(practice_books) -> None:
+    html = practice_books["show"]
+    exercise = html.index('id="drill--exercise-1"')
+    solution = html.index("The previous-token head does the work.")
+    assert exercise < solution < html.index('<p class="key-points-title">')
+    assert '<details open class="solution"><summary>Solution</summary>' in html
+
+
+def test_end_gathers_solutions_at_the_chapter_end_linked_both_ways(practice_books) -> None:
+    html = practice_books["end"]
+    solution = html.index("The previous-token head does the work.")
+    assert html.index('<p class="key-points-title">') < solution < html.index("Answers</h3>")
+    assert '<a href="#drill--solution-1">Solution to exercise 1</a> (at the end of the chapter)' in html
+    assert 'id="drill--solution-1"' in html and '<a href="#drill--exercise-1">Exercise 1</a>' in html
+
+
+def test_omit_leaves_out_solutions_and_answer_keys(practice_books) -> None:
+    html = practice_books["omit"]
+    assert "previous-token head" not in html
+    assert "Right: queries meet keys." not in html and "Answers</h3>" not in html
+    assert "Answer: 42" not in html and "drill--answer-" not in html and "data-answers" not in html

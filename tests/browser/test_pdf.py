@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import write_course
-from course_helpers import CHROMIUM, run_cli
+from course_helpers import CHROMIUM, run_cli, topic
+from course_helpers import write_course as write_files
 
 pytestmark = pytest.mark.browser
 pypdf = pytest.importorskip("pypdf")
@@ -162,3 +163,64 @@ def test_unknown_topic_suggests_the_closest(course: Path, tmp_path: Path) -> Non
     run = run_cli("pdf", course, "--topic", "fiting-models", "--out", tmp_path / "x.pdf", "--chromium", CHROMIUM)
     assert run.code == 2
     assert "did you mean 'fitting-models'" in run.stderr
+
+
+PRACTICE = {
+    "course.yml": "title: Practice Book\nsolutions: omit\n",
+    "content/topics/drill/index.md": topic("Drill", 1, """
+        {% question %}
+        Which circuit decides where a head looks?
+
+        - [x] The QK circuit
+          > Right: queries meet keys.
+        - [ ] The OV circuit
+        {% endquestion %}
+
+        {% exercise "Trace it" %}
+        Follow the tokens.
+        {% hint %}
+        Start at the last token.
+        {% endhint %}
+        {% solution %}
+        The previous-token head does the work.
+        {% endsolution %}
+        {% endexercise %}
+        """, objectives='\n  - "Trace an induction circuit"', key_points='\n  - "Heads read, then move"'),
+}
+
+
+@pytest.fixture(scope="module")
+def practice_course(course: Path) -> Path:  # needs ``course``: it skips without chromium
+    return write_files(course.parent / "practice", PRACTICE)
+
+
+def _all_text(reader) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_student_copy_follows_course_yml_and_has_no_solution_text(practice_course: Path) -> None:
+    out = practice_course.parent / "student.pdf"
+    run = run_cli("pdf", practice_course, "--out", out, "--chromium", CHROMIUM, timeout=300)
+    assert run.code == 0, run.stderr
+    text = _all_text(pypdf.PdfReader(out))
+    assert "Which circuit decides where a head looks?" in text and "The OV circuit" in text
+    assert "Start at the last token." in text  # hints print
+    assert "Trace an induction circuit" in text and "Heads read, then move" in text
+    assert "previous-token head" not in text  # solutions: omit in course.yml
+    assert "Right: queries meet keys." not in text and "Answers" not in text
+
+
+def test_solutions_option_wins_and_end_links_both_ways(practice_course: Path) -> None:
+    out = practice_course.parent / "teacher.pdf"
+    run = run_cli("pdf", practice_course, "--solutions", "end", "--out", out, "--chromium", CHROMIUM, timeout=300)
+    assert run.code == 0, run.stderr
+    reader = pypdf.PdfReader(out)
+    text = _all_text(reader)
+    assert "The previous-token head does the work." in text
+    assert text.index("Heads read, then move") < text.index("The previous-token head does the work.")
+    assert "Right: queries meet keys." in text  # the answer key, at the chapter's end
+    targets = {str(a.get_object().get("/Dest", "")).lstrip("/")
+               for page in reader.pages for a in page.get("/Annots", [])}
+    assert {"drill--solution-1", "drill--exercise-1"} <= targets
+    assert {t.split("-")[2] for t in targets if t.startswith(("drill--answer-", "drill--question-"))} == {
+        "answer", "question"}  # the answer key and its question link to each other

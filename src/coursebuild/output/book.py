@@ -23,6 +23,7 @@ from markupsafe import Markup
 from ..course import BlockPath, Page
 from ..site import SiteData, render_template, topic_context
 from ..sitepages import bibliography_entries, glossary_letters
+from .book_practice import for_paper, gather_answers, split_solutions
 from .portable import course_key, rewrite_html
 
 BOOK_PATH = "book.html"
@@ -93,9 +94,13 @@ def css_string(text: str) -> Markup:
 
 def chapter(data: SiteData, topic: Page) -> dict[str, Any]:
     ctx = topic_context(data, topic, "")
+    body, answers = gather_answers(ctx["body"], keep=data.course.config.solutions != "omit")
+    body, solutions = split_solutions(body)
     return {
         "slug": topic.slug, "title": ctx["title"], "description": ctx["description"],
-        "prerequisites": ctx["prerequisites"], "body": localize(ctx["body"], topic.slug),
+        "prerequisites": ctx["prerequisites"], "body": localize(for_paper(body), topic.slug),
+        "objectives": ctx["objectives"], "key_points": ctx["key_points"],
+        "answers": localize(for_paper(solutions) + answers, topic.slug),
         "references": localize(ctx["references"], topic.slug) if ctx["references"] else "",
     }
 

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from .. import assets
+from ..config import SOLUTION_MODES
 from ..diagnostics import did_you_mean
 from ..pipeline import BuildOptions, Builder
 from ..site import TemplateFailure, environment
@@ -27,6 +28,9 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     pdf.add_argument("--out", "-o", default=None, metavar="FILE",
                      help="the PDF to write (default: COURSE_DIR/<course-title>.pdf, or <slug>.pdf with --topic)")
     pdf.add_argument("--topic", default=None, metavar="SLUG", help="only this topic, as a handout")
+    pdf.add_argument("--solutions", default=None, choices=SOLUTION_MODES, metavar="MODE",
+                     help="exercise solutions: show (after each exercise), end (of each chapter) "
+                          "or omit (no solutions, no answer keys); wins over course.yml")
     pdf.add_argument("--chromium", default=None, metavar="PATH",
                      help="the Chromium to print with (default: $COURSEBUILD_CHROMIUM, else /usr/bin/chromium)")
     pdf.add_argument("--quiet", "-q", action="store_true", help="print only problems and the summary")
@@ -43,7 +47,8 @@ def run_pdf(args: argparse.Namespace, course_dir: Path) -> int:
         print(f"coursebuild: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     with tempfile.TemporaryDirectory(prefix="coursebuild-pdf-") as tmp:
-        result = Builder(BuildOptions(course_dir, Path(tmp) / "site", search=False)).build()
+        result = Builder(BuildOptions(course_dir, Path(tmp) / "site", search=False,
+                                      solutions=args.solutions)).build()
         if not result.written or result.site is None:
             report(result, quiet=args.quiet)
             return EXIT_USAGE if result.usage_error else EXIT_CONTENT
