@@ -38,7 +38,7 @@ B = topic("Circuits", 2, """
 
     $$ a = b $$ {#eq-first}
 
-    See {% ref "eq-first" %}.
+    See {% ref "eq-first" %}; {% ref "tbl-probes" %} and {% ref "sec-method" %} too.
     """)
 
 
@@ -109,6 +109,10 @@ def test_previews_for_the_popover(site: Path) -> None:
     eq = re.search(r'<template data-xref-for="eq-sum">(.*?)</template>', previews.group(1), re.S)
     assert eq and 'class="katex-display"' in eq.group(1)
     assert "/assets/katex/katex.min.css" in html
+    templates = dict(re.findall(r'<template data-xref-for="([\w-]+)">(.*?)</template>', previews.group(1), re.S))
+    assert list(templates) == ["fig-dog", "eq-sum", "eq-first", "tbl-probes", "sec-method"]  # first use, once
+    assert templates["tbl-probes"] == '<p class="xref-caption">Probe accuracy by layer</p>'
+    assert templates["sec-method"] == '<p class="xref-caption">Method</p>'
 
 
 def test_errors_with_positions(tmp_path: Path) -> None:
@@ -179,9 +183,11 @@ def test_renumbering_one_page_updates_cached_pages_that_refer_to_it(tmp_path: Pa
 
 def test_references_in_side_notes_raw_html_and_the_home_page(tmp_path: Path) -> None:
     course = write_course(tmp_path / "course", {
-        "content/index.md": 'Start with {% ref "sec-intro" %}.\n',
+        "content/index.md": 'Start with {% ref "sec-intro" %}.\n\n## Welcome {#sec-welcome}\n',
         "content/topics/a.md": topic("A", 1, """
             ## Introduction {#sec-intro}
+
+            Back to {% ref "sec-welcome" "the" %} section.
 
             Text.{% sidenote "As {% ref \\"tbl-x\\" %} shows." %}
 
@@ -198,5 +204,7 @@ def test_references_in_side_notes_raw_html_and_the_home_page(tmp_path: Path) -> 
     html = (tmp_path / "site/topics/a/index.html").read_text("utf-8")
     assert 'As <a class="xref" href="#tbl-x" data-xref="tbl-x">Table 1</a> shows.' in html
     assert '<div class="box">See <a class="xref" href="#tbl-x" data-xref="tbl-x">Tab. 1</a>.</div>' in html
+    assert ('Back to <a class="xref" href="/#sec-welcome" data-xref="sec-welcome">the Welcome in '
+            '<em>the home page</em></a> section.') in html
     home = (tmp_path / "site/index.html").read_text("utf-8")
     assert '<a class="xref" href="/topics/a/#sec-intro" data-xref="sec-intro">Introduction in <em>A</em></a>' in home
