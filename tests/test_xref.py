@@ -32,13 +32,15 @@ A = topic("Superposition", 1, """
 
     {% ref "fig-dog" %} follows {% ref "fig-wheels" "Fig." %}; {% ref "eq-sum" %} sums,
     {% ref "tbl-probes" %} lists and {% ref "sec-method" %} explains.
+
+    ![A bare car](images/car.png){#fig-bare}
     """)
 B = topic("Circuits", 2, """
     As {% ref "fig-dog" %} showed, and {% ref "eq-sum" "Eq." %} says.
 
     $$ a = b $$ {#eq-first}
 
-    See {% ref "eq-first" %}; {% ref "tbl-probes" %} and {% ref "sec-method" %} too.
+    See {% ref "eq-first" %}; {% ref "tbl-probes" %}, {% ref "sec-method" %} and {% ref "fig-bare" %} too.
     """)
 
 
@@ -101,7 +103,8 @@ def test_references_across_pages_and_numbering_per_topic(site: Path) -> None:
 
 def test_previews_for_the_popover(site: Path) -> None:
     html = page(site, "b")
-    previews = re.search(r'<div class="xref-previews" hidden data-pagefind-ignore>(.*?)</div>\n', html, re.S)
+    previews = re.search(r'<div class="xref-previews" hidden data-pagefind-ignore>'
+                         r'((?:<template data-xref-for="[\w-]+">.*?</template>)+)</div>\n', html, re.S)
     assert previews is not None
     dog = re.search(r'<template data-xref-for="fig-dog">(.*?)</template>', previews.group(1), re.S)
     assert dog and dog.group(1) == ('<img class="xref-thumb" src="/topics/a/images/car.png" alt="" width="1" height="1">'
@@ -110,7 +113,10 @@ def test_previews_for_the_popover(site: Path) -> None:
     assert eq and 'class="katex-display"' in eq.group(1)
     assert "/assets/katex/katex.min.css" in html
     templates = dict(re.findall(r'<template data-xref-for="([\w-]+)">(.*?)</template>', previews.group(1), re.S))
-    assert list(templates) == ["fig-dog", "eq-sum", "eq-first", "tbl-probes", "sec-method"]  # first use, once
+    assert "".join(f'<template data-xref-for="{k}">{v}</template>' for k, v in templates.items()) \
+        == previews.group(1)  # nothing between them
+    assert list(templates) == ["fig-dog", "eq-sum", "eq-first", "tbl-probes", "sec-method", "fig-bare"]  # once
+    assert templates["fig-bare"] == '<img class="xref-thumb" src="/topics/a/images/car.png" alt="" width="1" height="1">'
     assert templates["tbl-probes"] == '<p class="xref-caption">Probe accuracy by layer</p>'
     assert templates["sec-method"] == '<p class="xref-caption">Method</p>'
 
