@@ -117,6 +117,8 @@ def test_previews_for_the_popover(site: Path) -> None:
         == previews.group(1)  # nothing between them
     assert list(templates) == ["fig-dog", "eq-sum", "eq-first", "tbl-probes", "sec-method", "fig-bare"]  # once
     assert templates["fig-bare"] == '<img class="xref-thumb" src="/topics/a/images/car.png" alt="" width="1" height="1">'
+    assert templates["eq-first"].startswith('<span class="katex-display">')  # the formula itself, unwrapped
+    assert templates["eq-first"].endswith("</span>")
     assert templates["tbl-probes"] == '<p class="xref-caption">Probe accuracy by layer</p>'
     assert templates["sec-method"] == '<p class="xref-caption">Method</p>'
 
