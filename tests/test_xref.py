@@ -133,6 +133,8 @@ def test_errors_with_positions(tmp_path: Path) -> None:
             Plain text {#fig-loose}
 
             ![y](y.png "Y"){#tbl-wrong}
+
+            A wrong label is no label: {% ref "tbl-wrong" %}.
             """),
         "content/topics/b.md": topic("B", 2, """
             ## Car {#fig-head}
@@ -152,6 +154,7 @@ def test_errors_with_positions(tmp_path: Path) -> None:
         "(': Caption') or at the end of a heading",
         "content/topics/a.md:12:16: error: label 'tbl-wrong' cannot go on a figure: its label must start "
         "with 'fig-'",
+        "content/topics/a.md:14:28: error: unknown label 'tbl-wrong'",
         "content/topics/b.md:6:8: error: label 'fig-head' cannot go on a heading: its label must start "
         "with 'sec-'",
         "content/topics/b.md:8:16: error: duplicate label 'fig-car' (also defined at content/topics/a.md:6:16)",
