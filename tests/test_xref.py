@@ -34,13 +34,15 @@ A = topic("Superposition", 1, """
     {% ref "tbl-probes" %} lists and {% ref "sec-method" %} explains.
 
     ![A bare car](images/car.png){#fig-bare}
+
+    $$ g = 1 $$ {#eq-two}
     """)
 B = topic("Circuits", 2, """
     As {% ref "fig-dog" %} showed, and {% ref "eq-sum" "Eq." %} says.
 
     $$ a = b $$ {#eq-first}
 
-    See {% ref "eq-first" %}; {% ref "tbl-probes" %}, {% ref "sec-method" %} and {% ref "fig-bare" %} too.
+    See {% ref "eq-first" %}; {% ref "tbl-probes" %}, {% ref "sec-method" %} and {% ref "fig-bare" %} too; {% ref "eq-two" %}.
     """)
 
 
@@ -115,10 +117,13 @@ def test_previews_for_the_popover(site: Path) -> None:
     templates = dict(re.findall(r'<template data-xref-for="([\w-]+)">(.*?)</template>', previews.group(1), re.S))
     assert "".join(f'<template data-xref-for="{k}">{v}</template>' for k, v in templates.items()) \
         == previews.group(1)  # nothing between them
-    assert list(templates) == ["fig-dog", "eq-sum", "eq-first", "tbl-probes", "sec-method", "fig-bare"]  # once
+    assert list(templates) == ["fig-dog", "eq-sum", "eq-first", "tbl-probes", "sec-method", "fig-bare",
+                              "eq-two"]  # once each
     assert templates["fig-bare"] == '<img class="xref-thumb" src="/topics/a/images/car.png" alt="" width="1" height="1">'
     assert templates["eq-first"].startswith('<span class="katex-display">')  # the formula itself, unwrapped
     assert templates["eq-first"].endswith("</span>")
+    assert "g = 1</annotation>" in templates["eq-two"]  # each equation its own formula
+    assert "g = 1" not in templates["eq-sum"]
     assert templates["tbl-probes"] == '<p class="xref-caption">Probe accuracy by layer</p>'
     assert templates["sec-method"] == '<p class="xref-caption">Method</p>'
 
