@@ -201,7 +201,7 @@ def test_references_in_side_notes_raw_html_and_the_home_page(tmp_path: Path) -> 
     course = write_course(tmp_path / "course", {
         "content/index.md": 'Start with {% ref "sec-intro" %}.\n\n## Welcome {#sec-welcome}\n',
         "content/topics/a.md": topic("A", 1, """
-            ## Introduction {#sec-intro}
+            ## The `ref` tag {#sec-intro}
 
             Back to {% ref "sec-welcome" "the" %} section.
 
@@ -223,4 +223,4 @@ def test_references_in_side_notes_raw_html_and_the_home_page(tmp_path: Path) -> 
     assert ('Back to <a class="xref" href="/#sec-welcome" data-xref="sec-welcome">the Welcome in '
             '<em>the home page</em></a> section.') in html
     home = (tmp_path / "site/index.html").read_text("utf-8")
-    assert '<a class="xref" href="/topics/a/#sec-intro" data-xref="sec-intro">Introduction in <em>A</em></a>' in home
+    assert '<a class="xref" href="/topics/a/#sec-intro" data-xref="sec-intro">The ref tag in <em>A</em></a>' in home
