@@ -32,13 +32,17 @@ A = topic("Superposition", 1, """
 
     {% ref "fig-dog" %} follows {% ref "fig-wheels" "Fig." %}; {% ref "eq-sum" %} sums,
     {% ref "tbl-probes" %} lists and {% ref "sec-method" %} explains.
+
+    ![A bare car](images/car.png){#fig-bare}
+
+    $$ g = 1 $$ {#eq-two}
     """)
 B = topic("Circuits", 2, """
     As {% ref "fig-dog" %} showed, and {% ref "eq-sum" "Eq." %} says.
 
     $$ a = b $$ {#eq-first}
 
-    See {% ref "eq-first" %}.
+    See {% ref "eq-first" %}; {% ref "tbl-probes" %}, {% ref "sec-method" %} and {% ref "fig-bare" %} too; {% ref "eq-two" %}.
     """)
 
 
@@ -101,7 +105,8 @@ def test_references_across_pages_and_numbering_per_topic(site: Path) -> None:
 
 def test_previews_for_the_popover(site: Path) -> None:
     html = page(site, "b")
-    previews = re.search(r'<div class="xref-previews" hidden data-pagefind-ignore>(.*?)</div>\n', html, re.S)
+    previews = re.search(r'<div class="xref-previews" hidden data-pagefind-ignore>'
+                         r'((?:<template data-xref-for="[\w-]+">.*?</template>)+)</div>\n', html, re.S)
     assert previews is not None
     dog = re.search(r'<template data-xref-for="fig-dog">(.*?)</template>', previews.group(1), re.S)
     assert dog and dog.group(1) == ('<img class="xref-thumb" src="/topics/a/images/car.png" alt="" width="1" height="1">'
@@ -109,6 +114,18 @@ def test_previews_for_the_popover(site: Path) -> None:
     eq = re.search(r'<template data-xref-for="eq-sum">(.*?)</template>', previews.group(1), re.S)
     assert eq and 'class="katex-display"' in eq.group(1)
     assert "/assets/katex/katex.min.css" in html
+    templates = dict(re.findall(r'<template data-xref-for="([\w-]+)">(.*?)</template>', previews.group(1), re.S))
+    assert "".join(f'<template data-xref-for="{k}">{v}</template>' for k, v in templates.items()) \
+        == previews.group(1)  # nothing between them
+    assert list(templates) == ["fig-dog", "eq-sum", "eq-first", "tbl-probes", "sec-method", "fig-bare",
+                              "eq-two"]  # once each
+    assert templates["fig-bare"] == '<img class="xref-thumb" src="/topics/a/images/car.png" alt="" width="1" height="1">'
+    assert templates["eq-first"].startswith('<span class="katex-display">')  # the formula itself, unwrapped
+    assert templates["eq-first"].endswith("</span>")
+    assert "g = 1</annotation>" in templates["eq-two"]  # each equation its own formula
+    assert "g = 1" not in templates["eq-sum"]
+    assert templates["tbl-probes"] == '<p class="xref-caption">Probe accuracy by layer</p>'
+    assert templates["sec-method"] == '<p class="xref-caption">Method</p>'
 
 
 def test_errors_with_positions(tmp_path: Path) -> None:
@@ -121,6 +138,8 @@ def test_errors_with_positions(tmp_path: Path) -> None:
             Plain text {#fig-loose}
 
             ![y](y.png "Y"){#tbl-wrong}
+
+            A wrong label is no label: {% ref "tbl-wrong" %}.
             """),
         "content/topics/b.md": topic("B", 2, """
             ## Car {#fig-head}
@@ -140,6 +159,7 @@ def test_errors_with_positions(tmp_path: Path) -> None:
         "(': Caption') or at the end of a heading",
         "content/topics/a.md:12:16: error: label 'tbl-wrong' cannot go on a figure: its label must start "
         "with 'fig-'",
+        "content/topics/a.md:14:28: error: unknown label 'tbl-wrong'",
         "content/topics/b.md:6:8: error: label 'fig-head' cannot go on a heading: its label must start "
         "with 'sec-'",
         "content/topics/b.md:8:16: error: duplicate label 'fig-car' (also defined at content/topics/a.md:6:16)",
@@ -179,9 +199,11 @@ def test_renumbering_one_page_updates_cached_pages_that_refer_to_it(tmp_path: Pa
 
 def test_references_in_side_notes_raw_html_and_the_home_page(tmp_path: Path) -> None:
     course = write_course(tmp_path / "course", {
-        "content/index.md": 'Start with {% ref "sec-intro" %}.\n',
+        "content/index.md": 'Start with {% ref "sec-intro" %}.\n\n## Welcome {#sec-welcome}\n',
         "content/topics/a.md": topic("A", 1, """
-            ## Introduction {#sec-intro}
+            ## The `ref` tag {#sec-intro}
+
+            Back to {% ref "sec-welcome" "the" %} section.
 
             Text.{% sidenote "As {% ref \\"tbl-x\\" %} shows." %}
 
@@ -198,5 +220,7 @@ def test_references_in_side_notes_raw_html_and_the_home_page(tmp_path: Path) -> 
     html = (tmp_path / "site/topics/a/index.html").read_text("utf-8")
     assert 'As <a class="xref" href="#tbl-x" data-xref="tbl-x">Table 1</a> shows.' in html
     assert '<div class="box">See <a class="xref" href="#tbl-x" data-xref="tbl-x">Tab. 1</a>.</div>' in html
+    assert ('Back to <a class="xref" href="/#sec-welcome" data-xref="sec-welcome">the Welcome in '
+            '<em>the home page</em></a> section.') in html
     home = (tmp_path / "site/index.html").read_text("utf-8")
-    assert '<a class="xref" href="/topics/a/#sec-intro" data-xref="sec-intro">Introduction in <em>A</em></a>' in home
+    assert '<a class="xref" href="/topics/a/#sec-intro" data-xref="sec-intro">The ref tag in <em>A</em></a>' in home

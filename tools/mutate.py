@@ -56,6 +56,12 @@ MODULES: dict[str, tuple[str, tuple[str, ...]]] = {
                       "tests/test_syntax_fixtures.py")),
     "citations": ("src/coursebuild/markdown/citations.py",
                   ("tests/test_syntax_fixtures.py", "tests/test_citations.py")),
+    "practice_blocks": ("src/coursebuild/markdown/practice_blocks.py",
+                        ("tests/test_syntax_fixtures.py", "tests/test_practice.py")),
+    "practice_render": ("src/coursebuild/markdown/practice_render.py",
+                        ("tests/test_syntax_fixtures.py", "tests/test_practice.py")),
+    "xref": ("src/coursebuild/markdown/xref.py", ("tests/test_syntax_fixtures.py", "tests/test_xref.py")),
+    "xrefs": ("src/coursebuild/xrefs.py", ("tests/test_xref.py",)),
 }
 
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "node_modules", "_site", "test-artifacts", "__pycache__",
