@@ -175,12 +175,16 @@ class TemplateHashes:
     def __init__(self, env: jinja2.Environment) -> None:
         self.env = env
         self._own: dict[str, tuple[str, set[str]]] = {}
+        self._of: dict[str, str] = {}
 
     def of(self, name: str) -> str:
-        digest = hashlib.blake2b(digest_size=16)
-        for dep in sorted(self._closure(name)):
-            digest.update(dep.encode() + b"\0" + self._read(dep)[0].encode() + b"\0")
-        return digest.hexdigest()
+        """Computed once per template and build (every topic page asks for topic.html)."""
+        if name not in self._of:
+            digest = hashlib.blake2b(digest_size=16)
+            for dep in sorted(self._closure(name)):
+                digest.update(dep.encode() + b"\0" + self._read(dep)[0].encode() + b"\0")
+            self._of[name] = digest.hexdigest()
+        return self._of[name]
 
     def _closure(self, name: str) -> set[str]:
         seen: set[str] = set()
