@@ -20,6 +20,7 @@ from .diagnostics import Diagnostic, info
 from .discover import inside
 from .markdown.highlight import pygments_css
 from .nav import COMPACT_OVER, LearningPathNav, nav_blocks, shown_blocks, topics_json
+from .pagestore import PageStore
 from .practice import REVIEW_DATA, review_cards
 from .site import SiteData, edit_base, page_info, render_template, topic_context
 from .sitepages import bibliography_entries, glossary_letters, map_blocks, map_svg
@@ -42,15 +43,18 @@ class PageCache:
 
 
 def render_pages(data: SiteData, env: jinja2.Environment, cache: PageCache | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, bytes], list[str]]:
+                 progress: Callable[[int, int], None] | None = None,
+                 store: PageStore | None = None) -> tuple[dict[str, bytes], list[str]]:
     """Every HTML/XML page of the site by output path, and which were (re)rendered;
-    ``progress(done, total)`` is told of each page."""
+    ``progress(done, total)`` is told of each page. ``store`` (a command-line build)
+    reads unchanged pages back from the previous output instead."""
     course = data.course
     site = data.site_context()
     cards, site["review_count"] = review_cards(data)
     hashes = TemplateHashes(env)
     # Every page shows the sidebar, so _nav.html counts as part of every page's template.
-    site_fp = _fingerprint((hashes.of("_nav.html"), site), light=False) if cache is not None else ""
+    keyed = cache is not None or store is not None
+    site_fp = _fingerprint((hashes.of("_nav.html"), site), light=False) if keyed else ""
     site["topics_json"] = topics_json(site["blocks"])
     env.globals["learning_path_nav"] = _nav(data, env, site, site_fp, cache)
     out: dict[str, bytes] = {}
@@ -64,15 +68,22 @@ def render_pages(data: SiteData, env: jinja2.Environment, cache: PageCache | Non
             progress(len(out) + 1, total)
         context = {"page": page_info(site, kind, title, description, url),
                    "current_slug": extra.pop("current_slug", ""), **extra}
-        key = _fingerprint((site_fp, template, hashes.of(template), context)) if cache is not None else ""
+        key = _fingerprint((site_fp, template, hashes.of(template), context), stable=store is not None) \
+            if keyed else ""
         cached = cache.entries.get(path) if cache else None
         if cached and cached[0] == key:
             out[path] = cached[1]
+            return
+        kept = store.get(path, key) if store is not None else None
+        if kept is not None:
+            out[path] = kept
             return
         out[path] = render_template(env, template, course.course_dir, site=site, **context).encode("utf-8")
         templated.append(path)
         if cache is not None:
             cache.entries[path] = (key, out[path])
+        if store is not None:
+            store.put(path, key, out[path])
 
     home = course.home
     intro = data.bodies[home.rel].html if home else ""
@@ -138,19 +149,22 @@ def _nav(data: SiteData, env: jinja2.Environment, site: dict[str, Any], site_fp:
     return nav
 
 
-def _fingerprint(value: object, light: bool = True) -> str:
-    raw = json.dumps(_light(value) if light else value, sort_keys=True, default=str, ensure_ascii=False)
+def _fingerprint(value: object, light: bool = True, stable: bool = False) -> str:
+    raw = json.dumps(_light(value, stable) if light else value, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _light(value: object, depth: int = 0) -> object:
+def _light(value: object, stable: bool = False, depth: int = 0) -> object:
     """Stand-in for large strings (page bodies, two levels deep in a context): str
     objects cache their hash, so fingerprinting an unchanged body costs nothing. The
-    page cache lives in one process, where ``hash`` is stable."""
+    page cache lives in one process, where ``hash`` is stable; a fingerprint kept on
+    disk (``stable``) digests the string instead."""
     if isinstance(value, str) and len(value) > 1024:
+        if stable:
+            return "#" + hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         return f"#{hash(value)}:{len(value)}"
     if isinstance(value, dict) and depth < 2:
-        return {k: _light(v, depth + 1) for k, v in value.items()}
+        return {k: _light(v, stable, depth + 1) for k, v in value.items()}
     return value
 
 
@@ -161,12 +175,16 @@ class TemplateHashes:
     def __init__(self, env: jinja2.Environment) -> None:
         self.env = env
         self._own: dict[str, tuple[str, set[str]]] = {}
+        self._of: dict[str, str] = {}
 
     def of(self, name: str) -> str:
-        digest = hashlib.blake2b(digest_size=16)
-        for dep in sorted(self._closure(name)):
-            digest.update(dep.encode() + b"\0" + self._read(dep)[0].encode() + b"\0")
-        return digest.hexdigest()
+        """Computed once per template and build (every topic page asks for topic.html)."""
+        if name not in self._of:
+            digest = hashlib.blake2b(digest_size=16)
+            for dep in sorted(self._closure(name)):
+                digest.update(dep.encode() + b"\0" + self._read(dep)[0].encode() + b"\0")
+            self._of[name] = digest.hexdigest()
+        return self._of[name]
 
     def _closure(self, name: str) -> set[str]:
         seen: set[str] = set()

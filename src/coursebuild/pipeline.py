@@ -36,6 +36,7 @@ from .markdown.render import RenderedBody
 from .output import portable
 from .outputs import PageCache, asset_files, course_template_names, render_pages, site_url_note
 from .pages import RenderCache, RenderSettings, render_all
+from .pagestore import PageStore
 from .progress import ProgressFn
 from .search import SearchIndexFailed, index_or_reuse, pages_digest
 from .site import SiteData, TemplateFailure, environment
@@ -159,8 +160,9 @@ class Builder:
         # Only serve builds again in the same process: a one-off build would fingerprint
         # every page's context for a cache nobody reads.
         page_cache = self.page_cache if self.options.incremental else None
+        store = self._page_store(config)
         outputs, result.templated = render_pages(data, self._environment(theme), page_cache,
-                                                 self._counter("applying templates"))
+                                                 self._counter("applying templates"), store)
         result.diagnostics += _check_all_links(glossary, everything, bodies, set(files) | set(outputs),
                                                self.options.strict, outputs)
         result.pages = sum(1 for p in outputs if p.endswith(".html"))
@@ -170,6 +172,8 @@ class Builder:
             if self._portable(config):
                 site_files = portable.make_portable(site_files, config.title, config.author, self.options.search)
             self._write(site_files, config, result)
+            if store is not None:
+                store.save()  # only now does the output hold what it records
 
     def _configure(self, result: BuildResult) -> CourseConfig | None:
         """course.yml and the output folder: problems here stop the build (exit 2)."""
@@ -237,6 +241,14 @@ class Builder:
         if self._env is None or self._env[0] != overrides:
             self._env = (overrides, environment(self.course_dir, theme))
         return self._env[1]
+
+    def _page_store(self, config: CourseConfig) -> PageStore | None:
+        """A command-line build reads pages whose context did not change back from the
+        previous output (serve keeps them in memory instead); not for a portable site,
+        whose pages are rewritten after templating."""
+        if self.options.incremental or not self.options.disk_cache or self._portable(config):
+            return None
+        return PageStore(course_cache_dir(self.course_dir), self.options.out_dir, config.base_url)
 
     def _portable(self, config: CourseConfig) -> bool:
         """``--portable``/``--zip``, or course.yml's ``portable`` (not under serve, which has a server)."""

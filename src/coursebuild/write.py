@@ -7,6 +7,7 @@ output exactly as it was.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import re
 import shutil
@@ -62,6 +63,24 @@ def prefix_urls(text: str, base_url: str, css: bool = False) -> str:
     return CSS_URL_RE.sub(lambda m: f"url({m.group(1)}{prefix}", text)  # inline style="…url(/…)"
 
 
+def unprefix_urls(text: str, base_url: str) -> str:
+    """Undo :func:`prefix_urls` on an HTML or XML page (exact for attributes and
+    ``url()``; callers check the result against a digest of the original)."""
+    if base_url == "/":
+        return text
+    prefix = re.escape(base_url.rstrip("/") + "/")
+    text = re.sub(r"""(\s(?:href|src|action|poster|data-src|xlink:href|content)\s*=\s*)(["'])""" + prefix,
+                  r"\1\2/", text)
+    text = SRCSET_RE.sub(lambda m: m.group(1) + m.group(2) + _srcset_back(m.group(3), base_url) + m.group(2), text)
+    return re.sub(r"""url\((["']?)""" + prefix, r"url(\1/", text)
+
+
+def _srcset_back(value: str, base_url: str) -> str:
+    prefix = base_url.rstrip("/") + "/"
+    return ", ".join("/" + item[len(prefix):] if item.startswith(prefix) else item
+                     for item in (part.strip() for part in value.split(",")))
+
+
 def _srcset(value: str, prefix: str) -> str:
     parts = []
     for item in value.split(","):
@@ -72,15 +91,20 @@ def _srcset(value: str, prefix: str) -> str:
 
 def write_site(out_dir: Path, files: Mapping[str, Content], base_url: str,
                before_swap: Callable[[Path], None] | None = None) -> None:
-    """Write ``files`` (site path → bytes or a file to copy) and swap them in."""
+    """Write ``files`` (site path → bytes or a file to copy) and swap them in.
+
+    A file whose bytes equal the previous output's is hard-linked from it instead
+    of written: the swap then deletes only the old name, so an unchanged file keeps
+    its inode, bytes and mtime (and a no-change rebuild writes no page again)."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_dir(out_dir)
     shutil.rmtree(staging, ignore_errors=True)
+    previous = out_dir if (out_dir / MARKER).is_file() else None
     try:
         staging.mkdir()
         for rel, content in files.items():
-            _write_one(staging / rel, rel, content, base_url)
+            _write_one(staging / rel, rel, content, base_url, previous)
         if before_swap is not None:
             before_swap(staging)
         # Last: a staging folder with the marker is complete (swap.recover relies on it).
@@ -90,19 +114,43 @@ def write_site(out_dir: Path, files: Mapping[str, Content], base_url: str,
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _write_one(target: Path, rel: str, content: Content, base_url: str) -> None:
+def _write_one(target: Path, rel: str, content: Content, base_url: str,
+               previous: Path | None = None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(content, Path):
         if base_url != "/" and rel.endswith(".css"):
-            target.write_text(prefix_urls(content.read_text("utf-8"), base_url, css=True), "utf-8")
+            content = prefix_urls(content.read_text("utf-8"), base_url, css=True).encode("utf-8")
         else:
-            # A copy, never a hard link: editing the output must not touch the author's file.
-            shutil.copyfile(content, target)
-        return
-    if base_url != "/" and rel.endswith((".html", ".xml", ".css")):
+            if not _link_unchanged(previous, rel, target, content):
+                # A copy, never a link to the source: editing the output must not touch the author's file.
+                shutil.copyfile(content, target)
+            return
+    elif base_url != "/" and rel.endswith((".html", ".xml", ".css")):
         text = content.decode("utf-8")
         content = prefix_urls(text, base_url, css=rel.endswith(".css")).encode("utf-8")
-    target.write_bytes(content)
+    if not _link_unchanged(previous, rel, target, content):
+        target.write_bytes(content)
+
+
+def _link_unchanged(previous: Path | None, rel: str, target: Path, content: Content) -> bool:
+    """Hard-link the previous output's ``rel`` to ``target`` when it holds exactly
+    ``content``; False (nothing done) otherwise or where links are not possible."""
+    if previous is None:
+        return False
+    old = previous / rel
+    try:
+        stat = os.lstat(old)
+        if not os.path.isfile(old) or os.path.islink(old):
+            return False
+        if isinstance(content, Path):
+            same = stat.st_size == content.stat().st_size and filecmp.cmp(old, content, shallow=False)
+        else:
+            same = stat.st_size == len(content) and old.read_bytes() == content
+        if same:
+            os.link(old, target)
+        return same
+    except OSError:  # gone, unreadable, or a file system without hard links: write it
+        return False
 
 
 class IncrementalWriter:
