@@ -258,8 +258,11 @@ def test_installed_package_builds_a_course_without_npm(kind: str, dists: dict[st
 
 def _make_plan(target: str) -> list[str]:
     """The commands `make TARGET` would run from scratch (`make -n -B`: printed, not run)."""
-    done = subprocess.run(["make", "-n", "-B", target], cwd=REPO_ROOT, capture_output=True, text=True,
-                          timeout=60, check=True)
+    # Run from `make test` the inner make is recursive: no "Entering directory" lines, and no
+    # flags inherited from the outer make.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    done = subprocess.run(["make", "--no-print-directory", "-n", "-B", target], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=60, check=True, env=env)
     return [line.strip() for line in done.stdout.splitlines() if line.strip()]
 
 
