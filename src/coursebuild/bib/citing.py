@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..config import CITATION_STYLES
 from ..diagnostics import Diagnostic, error
-from .styles import StyleError, is_numeric, load_style, style_file
+from .styles import StyleError, is_numeric, load_style, style_error, style_file
 
 _CITE_TAG = re.compile(r"\{%-?\s*citet?\s+(.*?)-?%\}", re.S)
 _QUOTED = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'")
@@ -52,12 +52,7 @@ def check_style(style: str, course_dir: Path) -> Diagnostic | None:
     try:
         load_style(style, course_dir)
     except StyleError as exc:
-        where = exc.path
-        try:
-            where = Path(exc.path).resolve().relative_to(course_dir.resolve()).as_posix()
-        except ValueError:
-            pass
-        return error(where, exc.line, 0, "citation-style", exc.message)
+        return style_error(exc, course_dir)
     except OSError as exc:
         return error(style, 0, 0, "citation-style", f"cannot read the style: {exc.strerror or exc}")
     return None

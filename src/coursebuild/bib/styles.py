@@ -132,6 +132,17 @@ def is_numeric(style_obj: Any) -> bool:
     return category is not None and category.get("citation-format") in ("numeric", "label")
 
 
+def style_error(exc: StyleError, course_dir: Path) -> Diagnostic:
+    """The error for a style that does not load, at the .csl file's line (relative to the
+    course folder when the file lies inside it)."""
+    where = exc.path
+    try:
+        where = Path(exc.path).resolve().relative_to(course_dir.resolve()).as_posix()
+    except ValueError:
+        pass
+    return error(where, exc.line, 0, "citation-style", exc.message)
+
+
 def apply_style(bib: Bibliography, style: str, course_dir: Path,
                 keys: frozenset[str] | None = None) -> tuple[Bibliography, list[Diagnostic]]:
     """``bib`` with its references formatted by the CSL ``style``; style problems as diagnostics.
@@ -142,12 +153,7 @@ def apply_style(bib: Bibliography, style: str, course_dir: Path,
     try:
         style_obj = load_style(style, course_dir)
     except StyleError as exc:
-        where = exc.path
-        try:
-            where = Path(exc.path).resolve().relative_to(course_dir.resolve()).as_posix()
-        except ValueError:
-            pass
-        return bib, [error(where, exc.line, 0, "citation-style", exc.message)]
+        return bib, [style_error(exc, course_dir)]
     if not bib.references:
         return bib, []
     chosen = [k for k in bib.keys() if keys is None or k in keys]
