@@ -79,6 +79,9 @@ def test_hovering_a_reference_previews_the_figure(page: Any) -> None:
     assert popover.locator(".popover-kind").text_content() == "Figure 1 in Seeing"
     thumb = popover.locator("img.xref-thumb")
     assert thumb.get_attribute("src") == "/topics/a/images/dot.png"
+    # The thumbnail loads after the popover shows; wait for the load to finish, then check
+    # that it decoded (a broken path finishes with naturalWidth 0).
+    page.wait_for_function("document.querySelector('#cb-popover img.xref-thumb').complete")
     assert page.evaluate("document.querySelector('#cb-popover img.xref-thumb').naturalWidth") == 1
     assert "A unit that fires on cars" in popover.inner_text()
 
