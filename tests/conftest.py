@@ -40,6 +40,13 @@ def pytest_configure(config: pytest.Config) -> None:
     starts) out of the user's real cache folder."""
     _CACHE_HOME.append(tempfile.mkdtemp(prefix="coursebuild-test-cache-"))
     os.environ["XDG_CACHE_HOME"] = _CACHE_HOME[-1]
+    # The interpreters the tests start (servers, builds with a browser) compile coursebuild's
+    # modules once per run, not once per process, even where the machine sets
+    # PYTHONDONTWRITEBYTECODE; the bytecode goes to a folder of this run only, so no stale
+    # file can stand in for a changed source (tools/mutate.py relies on that).
+    _CACHE_HOME.append(tempfile.mkdtemp(prefix="coursebuild-test-pyc-"))
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = _CACHE_HOME[-1]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

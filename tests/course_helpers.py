@@ -14,12 +14,20 @@ ever produce one.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import json
+import locale
 import os
 import re
+import select
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
+import threading
 from pathlib import Path
 from typing import Any, Iterator, Mapping, NamedTuple
 
@@ -74,14 +82,89 @@ def write_course(root: Path, files: Mapping[str, str | bytes]) -> Path:
 
 
 def run_cli(*args: str | os.PathLike[str], cwd: Path | None = None, timeout: float = 120) -> Run:
-    """``python -m coursebuild ARGS``; never a traceback, whatever the input."""
+    """``python -m coursebuild ARGS``; never a traceback, whatever the input.
+
+    The command runs in a process of its own, forked from a coursebuild that has done its
+    imports (tests/forkserver.py), which saves the interpreter's start for each of the
+    suite's hundreds of builds. ``COURSEBUILD_TEST_FORK=0`` starts a new interpreter each
+    time instead."""
     env = {k: v for k, v in os.environ.items() if k != "COURSEBUILD_DEBUG"}
-    done = subprocess.run([sys.executable, "-m", "coursebuild", *map(str, args)], capture_output=True,
-                          text=True, timeout=timeout, cwd=cwd, env=env)
-    both = done.stdout + done.stderr
+    argv = [str(arg) for arg in args]
+    if os.environ.get("COURSEBUILD_TEST_FORK", "1") == "0":
+        done = subprocess.run([sys.executable, "-m", "coursebuild", *argv], capture_output=True,
+                              text=True, timeout=timeout, cwd=cwd, env=env)
+        code, stdout, stderr = done.returncode, done.stdout, done.stderr
+    else:
+        code, stdout, stderr = _FORK_SERVER.run(argv, cwd or Path.cwd(), env, timeout)
+    both = stdout + stderr
     assert "Traceback" not in both, both
     assert "internal error" not in both, both
-    return Run(done.returncode, done.stdout, done.stderr)
+    return Run(code, stdout, stderr)
+
+
+class _ForkServer:
+    """The client of tests/forkserver.py: one server per test process, started on first use."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.lock = threading.Lock()
+        self.folder = ""
+        self.pending = b""
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self.proc is None or self.proc.poll() is not None:
+            self.folder = tempfile.mkdtemp(prefix="coursebuild-forkserver-")
+            self.pending = b""
+            self.proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("forkserver.py"))],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+            atexit.register(self.close)
+        return self.proc
+
+    def close(self) -> None:
+        if self.proc is not None and self.proc.stdin is not None:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _reply(self, proc: subprocess.Popen[bytes], timeout: float | None) -> dict[str, Any]:
+        """The next reply line. Read from the pipe's descriptor with a buffer of our own: a
+        buffered file object could hold the next line where ``select`` cannot see it."""
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        while b"\n" not in self.pending:
+            if timeout is not None and not select.select([fd], [], [], timeout)[0]:
+                raise TimeoutError
+            chunk = os.read(fd, 65536)
+            assert chunk, "the test fork server ended (see its stderr above)"
+            self.pending += chunk
+        line, _, self.pending = self.pending.partition(b"\n")
+        reply: dict[str, Any] = json.loads(line)
+        return reply
+
+    def run(self, args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> tuple[int, str, str]:
+        with self.lock:
+            proc = self._start()
+            assert proc.stdin is not None
+            out, err = Path(self.folder, "stdout"), Path(self.folder, "stderr")
+            request = {"args": args, "cwd": str(cwd), "env": env, "stdout": str(out), "stderr": str(err)}
+            proc.stdin.write(json.dumps(request).encode() + b"\n")
+            pid = self._reply(proc, None)["pid"]
+            try:
+                code = self._reply(proc, timeout)["code"]
+            except TimeoutError:
+                os.kill(pid, signal.SIGKILL)
+                self._reply(proc, None)
+                raise subprocess.TimeoutExpired(["coursebuild", *args], timeout) from None
+            return code, _read_text(out), _read_text(err)
+
+
+def _read_text(path: Path) -> str:
+    """The output as ``subprocess.run(text=True)`` decodes it (universal newlines)."""
+    with open(path, encoding=locale.getpreferredencoding(False)) as handle:
+        return handle.read()
+
+
+_FORK_SERVER = _ForkServer()
 
 
 def run_build(course: Path, out: Path | None = None, *extra: str) -> Run:
