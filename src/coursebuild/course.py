@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import frontmatter
 from .controlchars import drop_control_characters
@@ -109,8 +110,13 @@ class Course:
         return None
 
 
-def read_page(source: SourcePage, course_dir: Path) -> tuple[Page | None, list[Diagnostic]]:
-    """Read one source file and check its front matter."""
+ParseFrontMatter = Callable[[str, frontmatter.SplitSource, tuple[str, ...]], tuple[frontmatter.FrontMatter, list[Diagnostic]]]
+
+
+def read_page(source: SourcePage, course_dir: Path, parse: ParseFrontMatter = frontmatter.parse
+              ) -> tuple[Page | None, list[Diagnostic]]:
+    """Read one source file and check its front matter (with ``parse``: a command-line
+    build passes one that remembers its results, fmstore.py)."""
     try:
         data = source.path.read_bytes()
     except OSError as exc:
@@ -121,7 +127,7 @@ def read_page(source: SourcePage, course_dir: Path) -> tuple[Page | None, list[D
     text, controls = drop_control_characters(text, source.rel)
     split = frontmatter.split(text)
     required = frontmatter.REQUIRED_TOPIC if source.kind == "topic" else ()
-    meta, diags = frontmatter.parse(source.rel, split, required)
+    meta, diags = parse(source.rel, split, required)
     diags = controls + diags
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     return Page(source, meta, split.body, split.body_line, digest), diags

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import yamlpos
-from .confine import MESSAGE, RULE, inside, outside_warning
+from .confine import MESSAGE, RULE, Confined, inside, outside_warning
 from .diagnostics import Diagnostic, error, warning
 
 BLOCK_FILES = ("_block.json", "_block.yml", "_block.yaml")
@@ -79,15 +79,16 @@ def discover(course_dir: Path, content_dir: str) -> Discovery:
         diags.append(error(content_dir, 0, 0, "content-missing",
                            f"content folder '{content_dir}' not found"))
         return Discovery((), (), tuple(diags))
+    walk = Confined(course_dir)
     home = content / "index.md"
-    if home.is_file() and _followed(home, course_dir, diags):
+    if home.is_file() and _followed(home, walk, diags):
         pages.append(SourcePage("home", home, rel_path(home, course_dir), "", None))
     for path in sorted(content.glob("*.md")):
-        if path.name != "index.md" and not IGNORED.search(path.name) and _followed(path, course_dir, diags):
+        if path.name != "index.md" and not IGNORED.search(path.name) and _followed(path, walk, diags):
             pages.append(SourcePage("page", path, rel_path(path, course_dir), path.stem, None))
     topics = content / "topics"
-    if topics.is_dir() and _followed(topics, course_dir, diags):
-        _walk_topics(course_dir, topics, pages, blocks, diags)
+    if topics.is_dir() and _followed(topics, walk, diags):
+        _walk_topics(walk, topics, pages, blocks, diags)
     _check_slugs(pages, diags)
     diags += _stray_markdown(course_dir, content, pages)
     return Discovery(tuple(pages), tuple(blocks), tuple(diags))
@@ -114,50 +115,53 @@ def _stray_markdown(course_dir: Path, content: Path, pages: list[SourcePage]) ->
                     f"or {where}/topics/<topic>.md, other pages {where}/<name>.md)")]
 
 
-def _walk_topics(course_dir: Path, topics: Path, pages: list[SourcePage],
+def _walk_topics(walk: Confined, topics: Path, pages: list[SourcePage],
                  blocks: list[Block], diags: list[Diagnostic]) -> None:
+    course_dir = walk.root
     for entry in sorted(topics.iterdir()):
-        if IGNORED.search(entry.name) or not _followed(entry, course_dir, diags):
+        if IGNORED.search(entry.name) or not _followed(entry, walk, diags):
             continue
         if entry.is_file() and entry.suffix == ".md":
             pages.append(SourcePage("topic", entry, rel_path(entry, course_dir), entry.stem, None))
         elif entry.is_dir() and (entry / "index.md").is_file():
-            pages.extend(_topic(course_dir, entry, None, diags))
+            pages.extend(_topic(walk, entry, None, diags))
         elif entry.is_dir():
-            block = _read_block(course_dir, entry, diags)
+            block = _read_block(walk, entry, diags)
             if block is None:
                 continue
             blocks.append(block)
             for child in sorted(entry.iterdir()):
-                if not _followed(child, course_dir, diags):
+                if not _followed(child, walk, diags):
                     continue
                 if child.is_dir() and (child / "index.md").is_file():
-                    pages.extend(_topic(course_dir, child, block.slug, diags))
+                    pages.extend(_topic(walk, child, block.slug, diags))
                 elif child.is_file() and child.suffix == ".md" and not IGNORED.search(child.name):
                     pages.append(SourcePage("topic", child, rel_path(child, course_dir),
                                             child.stem, block.slug))
 
 
-def _topic(course_dir: Path, folder: Path, block: str | None, diags: list[Diagnostic]) -> list[SourcePage]:
+def _topic(walk: Confined, folder: Path, block: str | None, diags: list[Diagnostic]) -> list[SourcePage]:
     """The topic in ``folder`` (none when its index.md is a link out of the course)."""
+    course_dir = walk.root
     index = folder / "index.md"
-    if not _followed(index, course_dir, diags):
+    if not _followed(index, walk, diags):
         return []
     assets = []
     for f in sorted(folder.rglob("*")):
         if not f.is_file() or f == index or any(IGNORED.search(p) for p in f.relative_to(folder).parts):
             continue
-        if not _followed(f, course_dir, diags):
+        if not _followed(f, walk, diags):
             continue
         assets.append(Asset(f, f"topics/{folder.name}/{f.relative_to(folder).as_posix()}"))
     return [SourcePage("topic", index, rel_path(index, course_dir), folder.name, block, tuple(assets))]
 
 
-def _followed(path: Path, course_dir: Path, diags: list[Diagnostic]) -> bool:
+def _followed(path: Path, walk: Confined, diags: list[Diagnostic]) -> bool:
     """True when ``path`` may be read: it is not a link (or inside one) leading out of the
     course. Otherwise a warning names the link, once."""
-    if inside(path, course_dir):
+    if walk(path):
         return True
+    course_dir = walk.root
     link = path
     while not link.is_symlink() and link.parent != link and link.parent != course_dir:
         link = link.parent  # the file lies in a linked folder: name the folder
@@ -167,10 +171,11 @@ def _followed(path: Path, course_dir: Path, diags: list[Diagnostic]) -> bool:
     return False
 
 
-def _read_block(course_dir: Path, folder: Path, diags: list[Diagnostic]) -> Block | None:
+def _read_block(walk: Confined, folder: Path, diags: list[Diagnostic]) -> Block | None:
     """Read ``_block.json``/``_block.yml``; a folder of topics without one gets a warning."""
+    course_dir = walk.root
     found = [folder / name for name in BLOCK_FILES
-             if (folder / name).is_file() and _followed(folder / name, course_dir, diags)]
+             if (folder / name).is_file() and _followed(folder / name, walk, diags)]
     has_topics = any((c / "index.md").is_file() for c in folder.iterdir() if c.is_dir())
     if not found:
         if has_topics:

@@ -43,6 +43,19 @@ def course_cache_dir(course_dir: Path) -> Path:
     return cache_root() / digest.hexdigest()
 
 
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write ``path`` whole or not at all (a rename), creating its folder. Best effort:
+    a cache folder we cannot write only costs speed."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(content)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
 class DiskStore:
     """Entries by key (hex digests) under ``folder/<first two>/<key>.json``."""
 
@@ -63,18 +76,9 @@ class DiskStore:
             return None
 
     def store(self, key: str, entry: Entry) -> None:
-        """Write atomically; a cache folder we cannot write only costs speed."""
         path = self._path(key)
-        if path is None:
-            return
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(_ENCODER.encode(entry))
-            os.replace(tmp, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+        if path is not None:
+            write_atomic(path, _ENCODER.encode(entry))
 
     def prune(self, keep: set[str]) -> int:
         """Delete entries whose key is not in ``keep``; returns how many."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+import msgspec
 import rcssmin
 import rjsmin
 from jinja2 import meta
@@ -149,9 +149,14 @@ def _nav(data: SiteData, env: jinja2.Environment, site: dict[str, Any], site_fp:
     return nav
 
 
+_CONTEXT_ENCODER = msgspec.json.Encoder(enc_hook=str, order="deterministic")
+"""Keys and sets in sorted order, anything else JSON cannot hold as its ``str``:
+several times faster than ``json.dumps(sort_keys=True)`` on a page's context."""
+
+
 def _fingerprint(value: object, light: bool = True, stable: bool = False) -> str:
-    raw = json.dumps(_light(value, stable) if light else value, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.blake2b(raw.encode("utf-8"), digest_size=16).hexdigest()
+    raw = _CONTEXT_ENCODER.encode(_light(value, stable) if light else value)
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 def _light(value: object, stable: bool = False, depth: int = 0) -> object:

@@ -12,13 +12,12 @@ shape) means templating the page again, never an error.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 from pathlib import Path
 
 import msgspec
 
+from .diskcache import write_atomic
 from .pages import code_fingerprint
 from .write import unprefix_urls
 
@@ -75,11 +74,4 @@ class PageStore:
 
     def save(self) -> None:
         """Record this build's pages (after its output was swapped in); best effort."""
-        tmp = self.path.with_name(f"{FILE_NAME}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(_ENCODER.encode((str(self.out_dir), code_fingerprint(), self.base_url, self.new)))
-            os.replace(tmp, self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+        write_atomic(self.path, _ENCODER.encode((str(self.out_dir), code_fingerprint(), self.base_url, self.new)))

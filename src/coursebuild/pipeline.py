@@ -37,6 +37,8 @@ from .output import portable
 from .outputs import PageCache, asset_files, course_template_names, render_pages, site_url_note
 from .pages import RenderCache, RenderSettings, render_all
 from .pagestore import PageStore
+from .fmstore import FrontMatterStore
+from .frontmatter import parse as parse_header
 from .progress import ProgressFn
 from .search import SearchIndexFailed, index_or_reuse, pages_digest
 from .site import SiteData, TemplateFailure, environment
@@ -156,7 +158,7 @@ class Builder:
         # serve sends no-store and swaps stylesheets itself: a fixed id there keeps a
         # CSS edit from re-rendering every page.
         build_id = "serve" if self.options.incremental else _assets_id(files, config)
-        data = result.site = SiteData(course, bodies, glossary, bib, build_id)
+        data = result.site = SiteData(course, bodies, glossary, bib, build_id, self._reuse_dir())
         # Only serve builds again in the same process: a one-off build would fingerprint
         # every page's context for a cache nobody reads.
         page_cache = self.page_cache if self.options.incremental else None
@@ -325,6 +327,7 @@ class Builder:
     def _read_pages(self, sources: tuple[SourcePage, ...], result: BuildResult) -> list[course_mod.Page]:
         """Front matter of every file, re-read only when its size or mtime changed."""
         pages = []
+        store = self._front_matter_store()
         for source in sources:
             try:
                 stat = source.path.stat()
@@ -335,13 +338,26 @@ class Builder:
             stamp = (stat.st_mtime_ns, stat.st_size)
             cached = self._pages.get(source.path)
             if cached is None or cached[0] != stamp or (cached[1] and cached[1].source != source):
-                page, diags = course_mod.read_page(source, self.course_dir)
+                page, diags = course_mod.read_page(source, self.course_dir, store.parse if store else parse_header)
                 cached = (stamp, page, diags)
                 self._pages[source.path] = cached
             result.diagnostics += cached[2]
             if cached[1] is not None:
                 pages.append(cached[1])
+        if store is not None:
+            store.save()
         return pages
+
+    def _reuse_dir(self) -> Path | None:
+        """Where a command-line build keeps what the next one can reuse: checked headers
+        (fmstore.py), the course map; serve keeps them in memory instead."""
+        if self.options.incremental or not self.options.disk_cache:
+            return None
+        return course_cache_dir(self.course_dir)
+
+    def _front_matter_store(self) -> FrontMatterStore | None:
+        folder = self._reuse_dir()
+        return FrontMatterStore(folder) if folder is not None else None
 
 
 def _failed(result: BuildResult, strict: bool) -> bool:

@@ -95,6 +95,8 @@ class SiteData:
     glossary: dict[str, GlossaryItem]
     bibliography: Bibliography
     build_id: str
+    cache_dir: Path | None = None
+    """Where a command-line build keeps what it can reuse next time (None: nowhere)."""
 
     def reading_minutes(self, page: Page) -> int:
         body = self.bodies.get(page.rel)

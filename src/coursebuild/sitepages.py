@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from collections import defaultdict
 from typing import Any
 
+from .diskcache import write_atomic
 from .mapgraph import MapBlock, MapTopic, render_map
+from .pages import code_fingerprint
 from .site import SiteData
 from .structure import prerequisite_edges
 
@@ -72,7 +77,27 @@ def map_svg(data: SiteData) -> str:
     blocks = tuple(MapBlock(bp.title, bp.slug, tuple(
         MapTopic(t.slug, t.meta.title, t.url, tuple(edges.get(t.slug, []))) for t in bp.topics))
         for bp in data.course.path)
-    return _cached_map(blocks)
+    if data.cache_dir is None:
+        return _cached_map(blocks)
+    return _stored_map(blocks, data.cache_dir / MAP_FILE)
+
+
+MAP_FILE = "map.svg"
+
+
+def _stored_map(blocks: tuple[MapBlock, ...], path: Path) -> str:
+    """The map as the last command-line build drew it, if titles, URLs and edges (and
+    coursebuild) are the same: laying out 1,000 topics costs about a third of a second,
+    a tenth of a build in which nothing changed. The file holds the key, then the SVG."""
+    key = hashlib.blake2b(f"{code_fingerprint()}\n{blocks!r}".encode("utf-8", "surrogatepass"),
+                          digest_size=16).hexdigest()
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        stored_key, _, svg = path.read_text("utf-8").partition("\n")
+        if stored_key == key:
+            return svg
+    svg = _cached_map(blocks)
+    write_atomic(path, f"{key}\n{svg}".encode("utf-8", "surrogatepass"))
+    return svg
 
 
 @lru_cache(maxsize=4)

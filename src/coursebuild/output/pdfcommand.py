@@ -10,11 +10,6 @@ from pathlib import Path
 from .. import assets
 from ..config import SOLUTION_MODES
 from ..diagnostics import did_you_mean
-from ..pipeline import BuildOptions, Builder
-from ..site import TemplateFailure, environment
-from .book import BookOptions, render_book
-from .pdf import PdfEngineMissing, check_engine, find_chromium, print_book
-from .portable import folder_name
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -38,7 +33,13 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run_pdf(args: argparse.Namespace, course_dir: Path) -> int:
+    # Imported here: ``coursebuild build`` imports this module for its arguments only.
     from ..cli import report
+    from ..pipeline import BuildOptions, Builder
+    from ..site import TemplateFailure, environment
+    from .book import BookOptions, render_book
+    from .pdf import PdfEngineMissing, check_engine, find_chromium, print_book
+    from .portable import folder_name
 
     try:
         check_engine()
