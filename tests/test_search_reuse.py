@@ -3,9 +3,12 @@ previous index into the new site; an edited page gets a new index."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import Iterator
 
 from course_helpers import run_cli, topic, write_course
+from coursebuild import search
 
 
 def entry(out: Path) -> tuple[int, bytes]:
@@ -25,3 +28,23 @@ def test_unchanged_pages_keep_the_index_and_an_edit_rebuilds_it(tmp_path: Path) 
     ino, data = entry(out)
     assert ino != first[0] and data != first[1]  # a new index for the new text
     assert (out / "pagefind/.coursebuild-digest").read_text().strip()
+
+
+def test_serve_swaps_its_new_index_in_while_holding_the_readers_lock(tmp_path: Path) -> None:
+    """serve re-indexes in the background; requests read the site under a lock, and the
+    old and new index folders change places only while it is held."""
+    course = write_course(tmp_path / "c", {"content/topics/t.md": topic("T", 1, "Alpha beta.\n")})
+    out = tmp_path / "out"
+    assert run_cli("build", course, "--out", out).code == 0
+    old = entry(out)
+    seen: list[tuple[str, bool, bool]] = []
+
+    @contextlib.contextmanager
+    def guard() -> Iterator[None]:
+        seen.append(("locked", (out / ".pagefind-new").is_dir(), entry(out) == old))
+        yield
+        seen.append(("unlocked", (out / ".pagefind-new").exists(), entry(out) == old))
+
+    search.index_in_place(out, guard)
+    assert seen == [("locked", True, True), ("unlocked", False, False)]
+    assert sorted(p.name for p in out.iterdir() if "pagefind" in p.name) == ["pagefind"]

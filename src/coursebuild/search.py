@@ -15,8 +15,9 @@ import shutil
 import signal
 import subprocess
 import sys
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, ContextManager, Mapping
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 # Loaded here, not in the forked child, where loading a library could deadlock.
@@ -47,11 +48,13 @@ def index_site(site_dir: Path) -> None:
     _run_pagefind(["--site", str(site_dir)])
 
 
-def index_in_place(site_dir: Path) -> None:
+def index_in_place(site_dir: Path, swap_guard: Callable[[], ContextManager[object]] = nullcontext) -> None:
     """Re-index a live site: write the new index beside it, then swap folders.
 
     ``serve`` runs this in the background after rebuilds, so search stays
-    current without slowing the edit-to-reload loop.
+    current without slowing the edit-to-reload loop; it passes the lock that its
+    requests read the site under as ``swap_guard``, so no request finds the index
+    between the two renames.
     """
     fresh = site_dir / ".pagefind-new"
     shutil.rmtree(fresh, ignore_errors=True)
@@ -63,9 +66,10 @@ def index_in_place(site_dir: Path) -> None:
         raise
     old = site_dir / ".pagefind-old"
     shutil.rmtree(old, ignore_errors=True)
-    if (site_dir / "pagefind").exists():
-        os.rename(site_dir / "pagefind", old)
-    os.rename(fresh, site_dir / "pagefind")
+    with swap_guard():
+        if (site_dir / "pagefind").exists():
+            os.rename(site_dir / "pagefind", old)
+        os.rename(fresh, site_dir / "pagefind")
     shutil.rmtree(old, ignore_errors=True)
 
 

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import sys
 import threading
+from contextlib import nullcontext
 from pathlib import Path
-from typing import TextIO
+from typing import Callable, ContextManager, TextIO
 
 from ..search import SearchIndexFailed, index_in_place
 
 
 class SearchIndexer:
-    def __init__(self, site_dir: Path, log: TextIO | None = None) -> None:
+    def __init__(self, site_dir: Path, log: TextIO | None = None,
+                 swap_guard: Callable[[], ContextManager[object]] = nullcontext) -> None:
         self.site_dir = site_dir
+        self.swap_guard = swap_guard
         self.log = log or sys.stderr
         self._wanted = threading.Event()
         self._stopped = threading.Event()
@@ -41,7 +44,7 @@ class SearchIndexer:
                 return
             self._wanted.clear()
             try:
-                index_in_place(self.site_dir)
+                index_in_place(self.site_dir, self.swap_guard)
                 self.runs += 1
             except (SearchIndexFailed, OSError) as exc:
                 print(f"coursebuild: warning: search index not updated: {exc}", file=self.log, flush=True)

@@ -41,7 +41,7 @@ class ServeSession:
         self.broker = EventBroker()
         self.log = log or sys.stderr
         self.base_url = "/"
-        self.indexer = SearchIndexer(self.root, self.log) if options.search else None
+        self.indexer = SearchIndexer(self.root, self.log, self.lock.write) if options.search else None
         self.ok = False
         self.ever_built = False
         """True once a build succeeded: until then every path shows the errors."""
