@@ -63,13 +63,13 @@ browser:
 	fi
 
 test: setup browser
-	$(VPY) -m pytest -n auto -q
+	$(VPY) -m pytest -n auto --dist loadgroup -q
 
 # Coverage of the whole suite, builds run in subprocesses included (settings in
 # pyproject.toml, [tool.coverage.*]); per-module figures, then the total.
 coverage: setup browser
 	rm -f .coverage .coverage.*
-	COVERAGE_FILE=$(CURDIR)/.coverage $(VPY) -m coverage run -m pytest -n 2 -q -p no:cacheprovider
+	COVERAGE_FILE=$(CURDIR)/.coverage $(VPY) -m coverage run -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
 	COVERAGE_FILE=$(CURDIR)/.coverage $(VPY) -m coverage combine -q
 	COVERAGE_FILE=$(CURDIR)/.coverage $(VPY) -m coverage report --sort=cover
 

@@ -52,3 +52,16 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     for folder in _CACHE_HOME:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# Tests that share a session-scoped site run on one xdist worker (``--dist loadgroup`` in
+# the Makefile), so each of those sites is built once per run, not once per worker.
+_SHARED_SITES = {"reader": "demo-site", "scale": "scale-site", "test_theme_browser.py": "browser-site"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        parts = item.path.parts
+        group = next((_SHARED_SITES[p] for p in parts[-2:] if p in _SHARED_SITES), None)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
