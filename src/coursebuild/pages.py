@@ -53,6 +53,8 @@ class RenderCache:
     memory: dict[str, Entry] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
+    used: set[str] = field(default_factory=set)
+    """Keys of bodies let go by :meth:`forget_bodies` (still in use by this build)."""
 
     def __post_init__(self) -> None:
         self._disk = DiskStore(self.folder) if self.folder is not None else None
@@ -76,6 +78,16 @@ class RenderCache:
         """Forget renders no page uses any more (serve edits would otherwise pile up)."""
         for stale in set(self.memory) - keys:
             del self.memory[stale]
+
+    def forget_bodies(self) -> None:
+        """Let go of the bodies kept in memory, remembering their keys: a one-off build
+        holds its bodies itself (and turns them into finished copies), and a second
+        reference would keep every original alive until the end."""
+        self.used |= set(self.memory)
+        self.memory.clear()
+
+    def in_use(self) -> set[str]:
+        return self.used | set(self.memory)
 
     def prune_disk(self, keys: set[str]) -> int:
         """Delete cache files of renders no page uses any more; returns how many."""

@@ -11,12 +11,13 @@ caches between calls, which is what makes serve's rebuilds incremental.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, ContextManager
+from typing import Any, Callable, ContextManager
 
 import jinja2
 
@@ -32,6 +33,7 @@ from .postprocess import finish_bodies
 from .discover import SourcePage, discover
 from .diskcache import course_cache_dir
 from .macros import load_macros
+from .memory import give_back_memory
 from .markdown.render import RenderedBody
 from .output import portable
 from .outputs import PageCache, asset_files, course_template_names, render_pages, site_url_note
@@ -78,6 +80,8 @@ class BuildResult:
     rendered: int = 0
     """Page bodies rendered this time (the rest came from the cache)."""
     outputs: dict[str, bytes] = field(default_factory=dict)
+    """Every output page's bytes; emptied (with ``site.bodies``) once a one-off build has
+    written them, before Pagefind runs (see ``Builder._release``)."""
     templated: list[str] = field(default_factory=list)
     """Output pages rendered from templates this time (the rest came from the cache)."""
     changed: list[str] = field(default_factory=list)
@@ -173,7 +177,7 @@ class Builder:
             site_files: dict[str, Content] = {**files, **outputs}
             if self._portable(config):
                 site_files = portable.make_portable(site_files, config.title, config.author, self.options.search)
-            self._write(site_files, config, result)
+            self._write(site_files, config, result, lambda: self._release(site_files, outputs, bodies))
             if store is not None:
                 store.save()  # only now does the output hold what it records
 
@@ -231,6 +235,8 @@ class Builder:
         bodies = render_all(pages, bib, settings, self.cache, self.options.jobs,
                             self._counter("rendering Markdown"))
         result.rendered = self.cache.misses - misses
+        if not self.options.incremental:  # only serve renders again in this process
+            self.cache.forget_bodies()
         for page in pages:
             result.diagnostics += bodies[page.rel].diagnostics
         result.diagnostics += _uncited(bib, bodies)
@@ -257,7 +263,8 @@ class Builder:
         return self.options.portable or self.options.zip_path is not None or \
             (config.portable and not self.options.incremental)
 
-    def _write(self, files: dict[str, Content], config: CourseConfig, result: BuildResult) -> None:
+    def _write(self, files: dict[str, Content], config: CourseConfig, result: BuildResult,
+               release: Callable[[], None]) -> None:
         if self.writer is not None:
             with self.write_guard():
                 result.changed = self.writer.update(files, config.base_url)
@@ -266,10 +273,10 @@ class Builder:
             self._tell("writing files")
             search = self.options.search and not relative
             digest = pages_digest(files, config.base_url) if search else ""
-            indexer = self._search_indexer(digest, result) if search else None
-            write_site(self.options.out_dir, files, "/" if relative else config.base_url, before_swap=indexer)
             result.changed = sorted(files)
-            self.cache.prune_disk(set(self.cache.memory))
+            indexer = self._search_indexer(digest, result, release) if search else None
+            write_site(self.options.out_dir, files, "/" if relative else config.base_url, before_swap=indexer)
+            self.cache.prune_disk(self.cache.in_use())
             if self.options.zip_path is not None:
                 portable.write_zip(self.options.out_dir, self.options.zip_path, portable.folder_name(config.title))
         result.written = True
@@ -284,12 +291,26 @@ class Builder:
             return None
         return lambda done, total: self._tell(stage, done, total)
 
-    def _search_indexer(self, digest: str, result: BuildResult) -> Callable[[Path], None]:
+    def _search_indexer(self, digest: str, result: BuildResult, release: Callable[[], None]
+                        ) -> Callable[[Path], None]:
         """Pagefind over the staged site, unless no page changed since the last build."""
         def indexer(site: Path) -> None:
             self._tell("building the search index")
+            release()
             result.search_reused = index_or_reuse(site, self.options.out_dir, digest)
         return indexer
+
+    @staticmethod
+    def _release(*held: dict[str, Any]) -> None:
+        """Once the staging folder holds every page, a one-off build needs neither the pages
+        nor the rendered bodies any more: give their memory back before Pagefind starts, so
+        the two processes' peaks do not add up (at 1,000 topics the pages and bodies are
+        most of coursebuild's memory). Serve and ``coursebuild pdf`` keep theirs: they do
+        not index here."""
+        for mapping in held:
+            mapping.clear()
+        gc.collect()
+        give_back_memory()
 
     def _bibliography(self, files: tuple[str, ...]) -> tuple[Bibliography, list[Diagnostic]]:
         """The bibliography files, parsed again only when a size or mtime changed; a file

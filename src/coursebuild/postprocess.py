@@ -35,10 +35,12 @@ def finish_body(html: str, page_url: str, files: Mapping[str, Content], sizes: I
 
 def finish_bodies(bodies: dict[str, RenderedBody], urls: Mapping[str, str],
                   files: Mapping[str, Content], sizes: ImageSizes) -> dict[str, RenderedBody]:
-    """Every body finished; ``urls`` maps a body's source path to its page URL."""
-    out = {}
+    """Every body finished, in place (``bodies`` is returned); ``urls`` maps a body's
+    source path to its page URL. In place, so that each unfinished body can be freed
+    as soon as its finished copy exists: a thousand pages' HTML is held once, not twice."""
     names = set(files)
     for rel, body in bodies.items():
         html = finish_body(body.html, urls.get(rel, "/"), files, sizes, names)
-        out[rel] = body if html == body.html else replace(body, html=html)
-    return out
+        if html != body.html:
+            bodies[rel] = replace(body, html=html)
+    return bodies
