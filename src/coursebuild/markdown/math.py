@@ -16,7 +16,10 @@ from .katex_engine import Rendered, engine
 MAX_FORMULA_CHARS = 10_000
 """The longest formula KaTeX is given (real formulas are well under 2,000 characters)."""
 
-_CACHE_LIMIT = 50_000
+_CACHE_LIMIT = 2_000
+"""About 20 MB of KaTeX HTML (≈10 KB a formula): a course's repeats are close together
+(the same page, the next pages), and rendering a formula again costs half a millisecond,
+while a render worker of a 1,000-topic course would otherwise keep 65 MB of formulas."""
 _CACHE: dict[tuple[str, bool, tuple[tuple[str, str], ...]], Rendered] = {}
 """KaTeX's answers for this process, by formula, display mode and macros."""
 
