@@ -116,3 +116,16 @@ def test_two_terms_with_one_id_are_an_error_naming_both(tmp_path: Path) -> None:
     assert run.problems() == [
         "content/topics/b.md:8:11: error: glossary term 'C++' gets the same id 'term-c' as 'C' "
         "(content/topics/a.md:6:11); rename one of them"]
+
+
+def test_each_broken_link_is_reported_at_its_own_column(tmp_path: Path) -> None:
+    """Two links to one missing page on one line: two columns, not the first one twice; a
+    reference link (its URL written elsewhere) at its own start."""
+    body = ("See [one](/topics/gone/) and [two](/topics/gone/), then [three][g].\n"
+            "\n"
+            "[g]: /topics/gone/\n")
+    course = write_course(tmp_path / "course", {"content/topics/a.md": topic("A", 1, body)})
+    run = run_build(course)
+    assert run.problems() == [
+        f"content/topics/a.md:6:{col}: warning: broken link: '/topics/gone/' does not match any page or file of the site"
+        for col in (11, 36, 57)]

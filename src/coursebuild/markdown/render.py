@@ -256,16 +256,23 @@ def _links(tokens: list[Token], state: PageState) -> list[LinkRef]:
                 line = child.meta.get("line", last_line)
                 if child.type == "link_open" and child.attrGet("class") != "header-anchor":
                     url = str(child.attrGet("href") or "")
-                    out.append(LinkRef(url, line, state.column(line, url), "link"))
+                    out.append(LinkRef(url, line, _link_column(child, line, url, state), "link"))
                 elif child.type == "image":
                     url = str(child.attrGet("src") or "")
-                    out.append(LinkRef(url, line, state.column(line, url), "image"))
+                    out.append(LinkRef(url, line, _link_column(child, line, url, state), "image"))
                 elif child.type in ("html_inline", "shortcode"):
                     out.extend(_html_links(child.content, line, state, _span(child)))
         elif token.type == "html_block":
             for offset, piece in enumerate(token.content.split("\n")):
                 out.extend(_html_links(piece, last_line + offset, state))
     return out
+
+
+def _link_column(child: Token, line: int, url: str, state: PageState) -> int:
+    """Column of a link's URL: looked for from the link's own start, so the second of two
+    links to one URL on a line is not reported at the first; the link's start when the
+    URL is not written there (a reference link)."""
+    return state.column(line, url, *_span(child)) or child.meta.get("col", 0) or state.column(line, url)
 
 
 def _span(child: Token) -> tuple[int, int | None]:
