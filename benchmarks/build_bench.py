@@ -48,7 +48,10 @@ def one_run(root: Path, topics: int, blocks: bool, extra: list[str]) -> None:
     course, out, cache = root / "course", root / "site", root / "cache"
     shutil.rmtree(root, ignore_errors=True)
     make_course(course, topics, blocks=blocks)
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    # Bytecode kept as an installation keeps it, even where the machine sets
+    # PYTHONDONTWRITEBYTECODE (each process would otherwise compile its imports).
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "XDG_CACHE_HOME": str(cache),
+           "PYTHONPYCACHEPREFIX": str(Path(tempfile.gettempdir()) / "coursebuild-bench-pycache")}
     cold = timed_build(course, out, extra, env)
     same = timed_build(course, out, extra, env)
     page = next(course.glob("content/topics/**/topic-1*.md"), None) or \

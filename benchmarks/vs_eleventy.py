@@ -104,6 +104,10 @@ def install_stack(folder: Path) -> None:
                    cwd=folder, check=True, capture_output=True)
 
 
+PYCACHE = Path(tempfile.gettempdir()) / "coursebuild-bench-pycache"
+"""Kept between runs of this script, like an installation's ``__pycache__``."""
+
+
 def measure(command: list[str], cwd: Path) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds of all processes, peak summed RSS (MB)."""
     start = time.perf_counter()
@@ -162,11 +166,17 @@ def main() -> None:
         course = tmp / "course"
         make_course(course, args.topics, blocks=not args.no_blocks, distinct=not args.repeat_formulas,
                     rng=random.Random(15))
-        coursebuild = [sys.executable, "-m", "coursebuild", "build", str(course), "--out", str(tmp / "site"),
-                       "--quiet", *(["--jobs", args.jobs] if args.jobs else [])]
+        # Bytecode as a normal installation keeps it (some machines set PYTHONDONTWRITEBYTECODE,
+        # which would make each of coursebuild's processes compile its imports every run).
+        coursebuild = ["env", "-u", "PYTHONDONTWRITEBYTECODE", f"PYTHONPYCACHEPREFIX={PYCACHE}",
+                       f"XDG_CACHE_HOME={tmp / 'cache'}", sys.executable, "-m", "coursebuild", "build",
+                       str(course), "--out", str(tmp / "site"), "--quiet", *(["--jobs", args.jobs] if args.jobs else [])]
 
         def cold() -> None:
-            shutil.rmtree(course / ".coursebuild-cache", ignore_errors=True)
+            # Really cold: no render cache, no page record, no previous output to link to
+            # or to take the search index from (the cache folder is this run's own).
+            shutil.rmtree(tmp / "cache", ignore_errors=True)
+            shutil.rmtree(tmp / "site", ignore_errors=True)
 
         runners = [("coursebuild", coursebuild, course, cold)]
         if not args.skip_eleventy:
