@@ -6,7 +6,8 @@ be ambiguous) and re-exported by ``tests/conftest.py``.
 
 Every test course is a dict of relative paths → text (or bytes, written
 verbatim so BOMs, CRLF and invalid UTF-8 survive). ``run_build`` runs
-``python -m coursebuild build DIR --out OUT --no-search …`` in a subprocess
+``python -m coursebuild build DIR --out OUT --no-search …`` in a process of its
+own (forked from a coursebuild that has done its imports: tests/forkserver.py)
 and returns ``(exit code, stdout, stderr)``; it also fails the test whenever
 a Python traceback or an "internal error" line appears, since no input may
 ever produce one.
