@@ -101,5 +101,6 @@ def serve() -> None:
 
 
 if __name__ == "__main__":
+    sys.path[0] = os.getcwd()  # not tests/: imports resolve as they would for ``python -m``
     preload()
     serve()
