@@ -176,7 +176,7 @@ def run_build(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
     progress = for_stream(sys.stderr, args.quiet)
     options = BuildOptions(course_dir, out_dir, base_url=args.base_url, strict=args.strict,
                            search=not args.no_search, jobs=args.jobs, solutions=args.solutions,
-                           portable=args.portable, zip_path=zip_path, progress=progress)
+                           portable=args.portable, zip_path=zip_path, progress=progress, keep_site=False)
     result = Builder(options).build()
     if progress is not None:
         progress.clear()

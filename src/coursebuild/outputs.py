@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -44,10 +44,12 @@ class PageCache:
 
 def render_pages(data: SiteData, env: jinja2.Environment, cache: PageCache | None = None,
                  progress: Callable[[int, int], None] | None = None,
-                 store: PageStore | None = None) -> tuple[dict[str, bytes], list[str]]:
+                 store: PageStore | None = None, drop_bodies: bool = False) -> tuple[dict[str, bytes], list[str]]:
     """Every HTML/XML page of the site by output path, and which were (re)rendered;
     ``progress(done, total)`` is told of each page. ``store`` (a command-line build)
-    reads unchanged pages back from the previous output instead."""
+    reads unchanged pages back from the previous output instead. With ``drop_bodies``
+    a topic's or page's body HTML is let go of once its page is made (only that page
+    shows it), so the bodies and the pages are not all held at once."""
     course = data.course
     site = data.site_context()
     cards, site["review_count"] = review_cards(data)
@@ -94,9 +96,13 @@ def render_pages(data: SiteData, env: jinja2.Environment, cache: PageCache | Non
     for topic in course.topics:
         emit(topic.output, "topic.html", "topic", topic.meta.title, topic.meta.description, topic.url,
              topic=topic_context(data, topic, base), current_slug=topic.slug)
+        if drop_bodies:
+            _drop_html(data, topic.rel)
     for page in course.pages:
         emit(page.output, "page.html", "page", page.meta.title or page.slug, page.meta.description,
              page.url, body=data.bodies[page.rel].html)
+        if drop_bodies:
+            _drop_html(data, page.rel)
     emit("topics/index.html", "topics.html", "topics", "All topics",
          f"Every topic of {course.config.title} in learning-path order.", "/topics/")
     emit("glossary/index.html", "glossary.html", "glossary", "Glossary",
@@ -122,6 +128,11 @@ def render_pages(data: SiteData, env: jinja2.Environment, cache: PageCache | Non
         for stale in set(cache.entries) - set(out):
             del cache.entries[stale]
     return out, templated
+
+
+def _drop_html(data: SiteData, rel: str) -> None:
+    body = data.bodies[rel]
+    data.bodies[rel] = replace(body, html="")
 
 
 def site_url_note(config: CourseConfig) -> list[Diagnostic]:

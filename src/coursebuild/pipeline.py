@@ -67,6 +67,10 @@ class BuildOptions:
     """Also pack the (portable) site into this zip file."""
     progress: ProgressFn | None = None
     """Told of each stage and page (the command line draws it on a terminal)."""
+    keep_site: bool = True
+    """Keep ``result.site`` and ``result.outputs`` whole. ``coursebuild build`` needs
+    neither afterwards and passes False: each body is let go of once its page is templated,
+    and the pages once they are staged, before Pagefind runs (see ``Builder._release``)."""
 
 
 @dataclass
@@ -80,8 +84,7 @@ class BuildResult:
     rendered: int = 0
     """Page bodies rendered this time (the rest came from the cache)."""
     outputs: dict[str, bytes] = field(default_factory=dict)
-    """Every output page's bytes; emptied (with ``site.bodies``) once a one-off build has
-    written them, before Pagefind runs (see ``Builder._release``)."""
+    """Every output page's bytes (emptied once staged unless ``BuildOptions.keep_site``)."""
     templated: list[str] = field(default_factory=list)
     """Output pages rendered from templates this time (the rest came from the cache)."""
     changed: list[str] = field(default_factory=list)
@@ -168,7 +171,8 @@ class Builder:
         page_cache = self.page_cache if self.options.incremental else None
         store = self._page_store(config)
         outputs, result.templated = render_pages(data, self._environment(theme), page_cache,
-                                                 self._counter("applying templates"), store)
+                                                 self._counter("applying templates"), store,
+                                                 drop_bodies=not self.options.keep_site)
         result.diagnostics += _check_all_links(glossary, everything, bodies, set(files) | set(outputs),
                                                self.options.strict, outputs)
         result.pages = sum(1 for p in outputs if p.endswith(".html"))
@@ -177,7 +181,8 @@ class Builder:
             site_files: dict[str, Content] = {**files, **outputs}
             if self._portable(config):
                 site_files = portable.make_portable(site_files, config.title, config.author, self.options.search)
-            self._write(site_files, config, result, lambda: self._release(site_files, outputs, bodies))
+            release = (lambda: None) if self.options.keep_site else lambda: self._release(site_files, outputs, bodies)
+            self._write(site_files, config, result, release)
             if store is not None:
                 store.save()  # only now does the output hold what it records
 
@@ -302,11 +307,10 @@ class Builder:
 
     @staticmethod
     def _release(*held: dict[str, Any]) -> None:
-        """Once the staging folder holds every page, a one-off build needs neither the pages
-        nor the rendered bodies any more: give their memory back before Pagefind starts, so
-        the two processes' peaks do not add up (at 1,000 topics the pages and bodies are
-        most of coursebuild's memory). Serve and ``coursebuild pdf`` keep theirs: they do
-        not index here."""
+        """Once the staging folder holds every page, ``coursebuild build`` needs neither the
+        pages nor the rendered bodies any more: give their memory back before Pagefind
+        starts, so the two processes' peaks do not add up (at 1,000 topics the pages and
+        bodies are most of coursebuild's memory)."""
         for mapping in held:
             mapping.clear()
         gc.collect()
