@@ -45,6 +45,9 @@ class PageStore:
         self._written_under = "/"
         self._old = self._load()
         self.new: dict[str, tuple[str, str]] = {}
+        self.reused: set[str] = set()
+        """Pages read back from the previous output: its files hold exactly these pages
+        (under the same base URL), so the writer links them without reading them again."""
 
     def _load(self) -> dict[str, tuple[str, str]]:
         try:
@@ -67,7 +70,16 @@ class PageStore:
         if digest(content) != old[1]:
             return None
         self.new[path] = old
+        self.reused.add(path)
         return content
+
+    def digests(self) -> dict[str, bytes]:
+        """This build's pages' digests (:func:`digest`, as bytes), for the search digest."""
+        return {path: bytes.fromhex(entry[1]) for path, entry in self.new.items()}
+
+    def same_as_previous(self) -> set[str]:
+        """Pages whose previous output file may be linked as it is (same base URL only)."""
+        return self.reused if self._written_under == self.base_url else set()
 
     def put(self, path: str, key: str, content: bytes) -> None:
         self.new[path] = (key, digest(content))

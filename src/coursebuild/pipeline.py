@@ -182,7 +182,7 @@ class Builder:
             if self._portable(config):
                 site_files = portable.make_portable(site_files, config.title, config.author, self.options.search)
             release = (lambda: None) if self.options.keep_site else lambda: self._release(site_files, outputs, bodies)
-            self._write(site_files, config, result, release)
+            self._write(site_files, config, result, release, store)
             if store is not None:
                 store.save()  # only now does the output hold what it records
 
@@ -269,7 +269,7 @@ class Builder:
             (config.portable and not self.options.incremental)
 
     def _write(self, files: dict[str, Content], config: CourseConfig, result: BuildResult,
-               release: Callable[[], None]) -> None:
+               release: Callable[[], None], store: PageStore | None = None) -> None:
         if self.writer is not None:
             with self.write_guard():
                 result.changed = self.writer.update(files, config.base_url)
@@ -277,10 +277,12 @@ class Builder:
             relative = self._portable(config)
             self._tell("writing files")
             search = self.options.search and not relative
-            digest = pages_digest(files, config.base_url) if search else ""
+            known = store.digests() if store is not None else {}
+            digest = pages_digest(files, config.base_url, known) if search else ""
             result.changed = sorted(files)
             indexer = self._search_indexer(digest, result, release) if search else None
-            write_site(self.options.out_dir, files, "/" if relative else config.base_url, before_swap=indexer)
+            write_site(self.options.out_dir, files, "/" if relative else config.base_url, before_swap=indexer,
+                       unchanged=store.same_as_previous() if store is not None else ())
             self.cache.prune_disk(self.cache.in_use())
             if self.options.zip_path is not None:
                 portable.write_zip(self.options.out_dir, self.options.zip_path, portable.folder_name(config.title))

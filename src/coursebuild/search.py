@@ -101,15 +101,19 @@ DIGEST_FILE = ".coursebuild-digest"
 """In ``pagefind/``: a digest of every HTML page the index was built from."""
 
 
-def pages_digest(files: Mapping[str, object], base_url: str) -> str:
+def pages_digest(files: Mapping[str, object], base_url: str, known: Mapping[str, bytes] | None = None) -> str:
     """Digest of what Pagefind reads: every HTML page's bytes (and the base URL and
-    Pagefind's version). Equal digests mean an equal index."""
+    Pagefind's version). Equal digests mean an equal index. ``known`` holds pages'
+    digests already taken (blake2b, 20 bytes: the page record's), so a thousand pages
+    are not hashed twice."""
+    known = known or {}
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{base_url}|{_pagefind_version()}".encode())
     for rel in sorted(files):
         content = files[rel]
         if rel.endswith(".html") and isinstance(content, bytes):
-            digest.update(rel.encode() + b"\0" + hashlib.blake2b(content, digest_size=20).digest())
+            page = known.get(rel) or hashlib.blake2b(content, digest_size=20).digest()
+            digest.update(rel.encode() + b"\0" + page)
     return digest.hexdigest()
 
 

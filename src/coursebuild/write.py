@@ -12,7 +12,8 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import Callable, Mapping, Union
+from stat import S_ISREG
+from typing import Callable, Collection, Mapping, Union
 
 from .swap import MARKER, staging_dir, swap
 
@@ -90,12 +91,14 @@ def _srcset(value: str, prefix: str) -> str:
 
 
 def write_site(out_dir: Path, files: Mapping[str, Content], base_url: str,
-               before_swap: Callable[[Path], None] | None = None) -> None:
+               before_swap: Callable[[Path], None] | None = None, unchanged: Collection[str] = ()) -> None:
     """Write ``files`` (site path → bytes or a file to copy) and swap them in.
 
     A file whose bytes equal the previous output's is hard-linked from it instead
     of written: the swap then deletes only the old name, so an unchanged file keeps
-    its inode, bytes and mtime (and a no-change rebuild writes no page again)."""
+    its inode, bytes and mtime (and a no-change rebuild writes no page again). The
+    paths in ``unchanged`` are known to be equal (read back from that output), so
+    they are linked without comparing their bytes again."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_dir(out_dir)
@@ -104,7 +107,8 @@ def write_site(out_dir: Path, files: Mapping[str, Content], base_url: str,
     try:
         staging.mkdir()
         for rel, content in files.items():
-            _write_one(staging / rel, rel, content, base_url, previous)
+            if previous is None or rel not in unchanged or not _link_known(previous / rel, staging / rel):
+                _write_one(staging / rel, rel, content, base_url, previous)
         if before_swap is not None:
             before_swap(staging)
         # Last: a staging folder with the marker is complete (swap.recover relies on it).
@@ -130,6 +134,18 @@ def _write_one(target: Path, rel: str, content: Content, base_url: str,
         content = prefix_urls(text, base_url, css=rel.endswith(".css")).encode("utf-8")
     if not _link_unchanged(previous, rel, target, content):
         target.write_bytes(content)
+
+
+def _link_known(old: Path, target: Path) -> bool:
+    """Hard-link ``old``, a file known to hold the right bytes, to ``target``."""
+    try:
+        if not S_ISREG(os.lstat(old).st_mode):
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(old, target)
+        return True
+    except OSError:
+        return False
 
 
 def _link_unchanged(previous: Path | None, rel: str, target: Path, content: Content) -> bool:
