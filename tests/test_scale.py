@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -36,20 +35,41 @@ def test_twenty_thousand_citations_on_one_line(tmp_path: Path) -> None:
     assert 'href="#cite-19951" aria-label="Back to citation 400 of 400"' in html  # work0's last site
 
 
-def test_serial_parallel_and_cached_builds_are_identical(tmp_path: Path) -> None:
-    """50 topics (enough for worker processes): the same bytes rendered in one process,
-    in two workers, and from the cache."""
+def fifty_topics(root: Path) -> Path:
     body = ('Text $x_{N}^2$ and $$\\frac{{a}}{{N}}$${% cite "work1" %}.{% sidenote "Note $\\\\alpha_N$." %}\n\n'
             "```python\nprint(N)\n```\n")
-    course = write_course(tmp_path / "c", {"bibliography.bib": BIB, **{
+    return write_course(root, {"bibliography.bib": BIB, **{
         f"content/topics/t{i}.md": topic(f"T{i}", i + 1, body.replace("N", str(i))) for i in range(50)}})
+
+
+def test_serial_parallel_and_cached_builds_are_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """50 topics (enough for worker processes): the same bytes rendered in one process,
+    in two workers (which hand their bodies over through the render cache), and from the
+    cache. Serial and parallel each start with an empty cache of their own."""
+    course = fifty_topics(tmp_path / "c")
     sites = []
     for name, extra in (("serial", ["--jobs", "1"]), ("parallel", ["--jobs", "2"]), ("cached", ["--jobs", "2"])):
         if name != "cached":
-            shutil.rmtree(course / ".coursebuild-cache", ignore_errors=True)
+            monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{name}"))
         run = run_build(course, tmp_path / name, *extra)
         assert run.code == 0, run.stderr
         sites.append(snapshot(tmp_path / name))
+        renders = list((tmp_path / f"cache-{'parallel' if name == 'cached' else name}").rglob("??/*.json"))
+        assert len(renders) == 50, name  # every body rendered once, by this build or the one before
     assert sites[0] == sites[1] == sites[2]
     assert 'class="katex"' in sites[0]["topics/t7/index.html"].decode()
     assert len([p for p in sites[0] if p.startswith("topics/t")]) == 50
+
+
+def test_parallel_build_is_the_same_when_the_cache_cannot_be_written(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers hand bodies over through the render cache only when they could store them
+    (otherwise whole): an unwritable cache folder changes nothing in the site."""
+    course = fifty_topics(tmp_path / "c")
+    (tmp_path / "not-a-folder").write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    run = run_build(course, tmp_path / "parallel", "--jobs", "2")
+    assert run.code == 0, run.stderr
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert run_build(course, tmp_path / "serial", "--jobs", "1").code == 0
+    assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")

@@ -43,17 +43,19 @@ def course_cache_dir(course_dir: Path) -> Path:
     return cache_root() / digest.hexdigest()
 
 
-def write_atomic(path: Path, content: bytes) -> None:
-    """Write ``path`` whole or not at all (a rename), creating its folder. Best effort:
-    a cache folder we cannot write only costs speed."""
+def write_atomic(path: Path, content: bytes) -> bool:
+    """Write ``path`` whole or not at all (a rename), creating its folder; True when
+    written. Best effort: a cache folder we cannot write only costs speed."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(content)
         os.replace(tmp, path)
+        return True
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+        return False
 
 
 class DiskStore:
@@ -75,10 +77,10 @@ class DiskStore:
         except (OSError, msgspec.DecodeError):
             return None
 
-    def store(self, key: str, entry: Entry) -> None:
+    def store(self, key: str, entry: Entry) -> bool:
+        """Keep ``entry``; True when it was written."""
         path = self._path(key)
-        if path is not None:
-            write_atomic(path, _ENCODER.encode(entry))
+        return path is not None and write_atomic(path, _ENCODER.encode(entry))
 
     def prune(self, keep: set[str]) -> int:
         """Delete entries whose key is not in ``keep``; returns how many."""

@@ -12,7 +12,7 @@ import hashlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
@@ -127,13 +127,28 @@ def cache_key(page: Page, settings_fp: str) -> str:
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(bib: Bibliography, settings: RenderSettings) -> None:
+SPILLED = "\0in the render cache"
+"""The HTML of a body a worker wrote to the disk cache instead of sending it back (no
+page's HTML can hold a NUL: control characters are dropped from every source)."""
+
+
+def _init_worker(bib: Bibliography, settings: RenderSettings, folder: Path | None) -> None:
     _WORKER["bib"], _WORKER["settings"] = bib, settings
+    _WORKER["store"] = DiskStore(folder) if folder is not None else None
 
 
-def _render_in_worker(job: tuple[str, str, int]) -> RenderedBody:
-    rel, body, line = job
-    return _render(rel, body, line, _WORKER["bib"], _WORKER["settings"])  # type: ignore[arg-type]
+def _render_in_worker(job: tuple[str, str, int, str]) -> RenderedBody:
+    """Render one body. With a disk cache, the worker stores it there itself and sends
+    back the body without its HTML, which the build process reads from the cache once
+    the workers have ended: the build then never holds every page's HTML while the
+    workers still hold their memory (at 1,000 topics that overlap was the build's peak)."""
+    rel, source, line, key = job
+    bib: Bibliography = _WORKER["bib"]  # type: ignore[assignment]
+    body = _render(rel, source, line, bib, _WORKER["settings"])  # type: ignore[arg-type]
+    store = _WORKER["store"]
+    if isinstance(store, DiskStore) and store.store(key, (body, _bib_fingerprint(body, bib))):
+        return replace(body, html=SPILLED)
+    return body
 
 
 def _render(rel: str, body: str, line: int, bib: Bibliography, settings: RenderSettings) -> RenderedBody:
@@ -163,25 +178,35 @@ def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
             todo.append((page, key))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
-        rendered = _render_parallel(todo, bib, settings, workers)
+        rendered = _render_parallel(todo, bib, settings, workers, cache.folder)
     else:
         rendered = (_render(p.rel, p.body, p.body_line, bib, settings) for p, _ in todo)
+    spilled: list[tuple[Page, str]] = []
     for done, ((page, key), body) in enumerate(zip(todo, rendered), 1):
-        cache.put(key, body, bib)
-        results[page.rel] = body
+        if body.html == SPILLED:
+            spilled.append((page, key))
+        else:
+            cache.put(key, body, bib)
+            results[page.rel] = body
         if progress is not None:
             progress(done, len(todo))
+    for page, key in spilled:  # the workers have ended: read back what they stored
+        stored = cache.get(key, bib)
+        if stored is None:  # gone meanwhile (another build pruned it): render it here
+            stored = _render(page.rel, page.body, page.body_line, bib, settings)
+            cache.put(key, stored, bib)
+        results[page.rel] = stored
     cache.retain(keys)
-    return results
+    return {page.rel: results[page.rel] for page in pages}  # in the pages' order, as before
 
 
 def _render_parallel(todo: list[tuple[Page, str]], bib: Bibliography, settings: RenderSettings,
-                     workers: int) -> Iterator[RenderedBody]:
-    jobs = [(p.rel, p.body, p.body_line) for p, _ in todo]
+                     workers: int, folder: Path | None) -> Iterator[RenderedBody]:
+    jobs = [(p.rel, p.body, p.body_line, key) for p, key in todo]
     chunk = max(1, len(jobs) // (workers * 4))
     # Workers are started fresh ("spawn"), never forked: a forked copy of a process
     # whose V8 (KaTeX) threads are running cannot start V8 again.
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(bib, settings),
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(bib, settings, folder),
                              mp_context=multiprocessing.get_context("spawn")) as pool:
         try:
             yield from pool.map(_render_in_worker, jobs, chunksize=chunk)
