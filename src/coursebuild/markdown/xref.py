@@ -159,8 +159,7 @@ def _labels(state: StateCore) -> None:
         elif token.type == "paragraph_open" and index + 2 < len(tokens):
             inline = tokens[index + 1]
             kids = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
-            trio = tokens[index:index + 3]
-            _figure(trio, kids, page, xref) or _equation(trio, kids, page, xref)
+            _figure(tokens[index:index + 3], kids, page, xref)
         elif token.type == "math_block" and "xref_label" in token.meta:
             _block_equation(token, page, xref)
         elif token.type == "table_close" and index + 3 < len(tokens):
@@ -226,24 +225,6 @@ def _figure(trio: list[Token], kids: list[Token], page: PageState, xref: XrefSta
     alt = "".join(c.content for c in image.children or [])
     xref.labels.append(Label(name, "figure", number, caption or alt, escape(caption),
                              str(image.attrGet("src") or ""), line, col))
-    return True
-
-
-def _equation(trio: list[Token], kids: list[Token], page: PageState, xref: XrefState) -> bool:
-    found = _take_label(kids)
-    if not found or len(kids) != 2 or kids[0].type != "math_inline_double":
-        return False
-    name, text = found
-    text.content = ""
-    if not _check_kind(name, "eq", page, text):
-        return True
-    number = xref.next_number("equation")
-    math = kids[0]
-    math.meta.update(xref_id=name, xref_number=number)
-    trio[0].hidden = trio[2].hidden = True
-    line, col = _where(page, text, name)
-    # The preview is the rendered formula: filled in by the math renderer.
-    xref.labels.append(Label(name, "equation", number, math.content.strip(), "", "", line, col))
     return True
 
 
