@@ -61,6 +61,8 @@ FILE_OPTIONS: dict[str, dict[str, Any]] = {
     "citations-author-year.txt": {"citation_style": "author-year"},
     "glossary.txt": {"glossary": GLOSSARY},
     "glossary-off.txt": {"glossary": GLOSSARY, "glossary_autolink": False},
+    "practice-end.txt": {"solutions": "end"},
+    "practice-omit.txt": {"solutions": "omit"},
     "smart-punctuation.txt": {"smart_punctuation": True},
 }
 
