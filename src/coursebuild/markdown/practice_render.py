@@ -28,7 +28,8 @@ from .practice_blocks import Option, PracticeState, Question, practice_block_plu
 from .rules import render_inline_fragment
 from .state import PageState
 
-MARK_RE = re.compile(r"^\[([ xX])\](?:[ \t]+|$)")
+MARK_RE = re.compile(r"^\[([ xX])\](?:[ \t]+|(?=\n)|$)")
+"""``[x]`` / ``[ ]`` and the space after it; the option's text may start on the next line."""
 ID_ATTR_RE = re.compile(r'\sid="[^"]*"')
 PRACTICE_TAGS = ("question", "endquestion", "exercise", "endexercise", "hint", "endhint",
                  "solution", "endsolution")
