@@ -283,7 +283,8 @@ def _check_stray_options(tokens: list[Token], page: PageState) -> None:
             depth -= 1
         elif depth == 0 and token.type == "list_item_open" and _mark_of(tokens, index) == "x":
             line = _line(page, token, 0)
-            page.report(Severity.WARNING, line, page.column(line, "[x]") or 1, "question-options",
+            col = page.column(line, "[x]") or page.column(line, "[X]") or 1
+            page.report(Severity.WARNING, line, col, "question-options",
                         "'[x]' marks the right option of a question, but this list is not inside "
                         "'{% question %}' … '{% endquestion %}'")
 
