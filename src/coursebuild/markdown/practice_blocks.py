@@ -39,7 +39,7 @@ class Option:
 
     html: str
     correct: bool
-    feedback: str = ""
+    feedback: str
 
 
 @dataclass(frozen=True)
@@ -52,19 +52,19 @@ class Question:
     kind: str
     """``single`` (radio buttons), ``multiple`` (checkboxes) or ``text`` (a short answer)."""
     prompt: str
-    options: tuple[Option, ...] = ()
-    answers: tuple[str, ...] = ()
+    options: tuple[Option, ...]
+    answers: tuple[str, ...]
     """Accepted short answers (case and surrounding space are ignored)."""
-    tolerance: str = ""
+    tolerance: str
     """For a numeric short answer: how far off an answer may be."""
-    shuffle: bool = False
+    shuffle: bool
 
 
 @dataclass
 class PracticeState:
     """What the practice rules share while one page renders (``env["cb_practice"]``)."""
 
-    solutions: str = "show"
+    solutions: str
     """``show`` (behind a control), ``end`` (gathered at the end) or ``omit`` (left out)."""
     stack: list[str] = field(default_factory=list)
     """Names of the open practice tags around the content being parsed."""
@@ -77,8 +77,7 @@ class PracticeState:
 
 
 def practice_of(env: MutableMapping[str, Any]) -> PracticeState:
-    if "cb_practice" not in env:
-        env["cb_practice"] = PracticeState()
+    """The page's practice state (``render_body`` puts it in the env with the solutions mode)."""
     state: PracticeState = env["cb_practice"]
     return state
 
@@ -100,7 +99,7 @@ def _practice_block(state: StateBlock, start: int, end: int, silent: bool) -> bo
         return True
     page: PageState = state.env["cb"]
     line = page.file_line(start)
-    col = page.column(line, "{%") or 1
+    col = page.column(line, "{%")  # always found: the tag starts this line
     try:
         call = parse_call(state.src, pos)
     except ShortcodeSyntaxError as exc:
@@ -167,15 +166,14 @@ def _question_id(practice: PracticeState, source: str) -> str:
 def _tokenize_inside(state: StateBlock, first: int, last: int, name: str) -> None:
     """Parse lines ``first``..``last - 1`` as the tag's Markdown content."""
     practice = practice_of(state.env)
-    old_max, old_parent = state.lineMax, state.parentType
+    old_max = state.lineMax
     state.lineMax = last
-    state.parentType = "practice"  # type: ignore[assignment]
     practice.stack.append(name)
     try:
         state.md.block.tokenize(state, first, last)
     finally:
         practice.stack.pop()
-        state.lineMax, state.parentType = old_max, old_parent
+        state.lineMax = old_max
 
 
 def _line_of(state: StateBlock, offset: int, start: int) -> int:
