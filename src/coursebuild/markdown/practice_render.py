@@ -85,6 +85,7 @@ def _render_practice(state: StateCore) -> None:
 
 
 def _matching_close(tokens: list[Token], start: int) -> int:
+    """Index of the ``practice_close`` that ends the ``practice_open`` at ``start``."""
     depth = 0
     for index in range(start, len(tokens)):
         if tokens[index].type == "practice_open":
@@ -93,7 +94,7 @@ def _matching_close(tokens: list[Token], start: int) -> int:
             depth -= 1
             if depth == 0:
                 return index
-    return len(tokens) - 1
+    raise ValueError("a practice_open token without its practice_close")  # the block rule pushes both
 
 
 def _ranges(tokens: list[Token], open_type: str, level: int) -> list[tuple[int, int]]:
