@@ -231,3 +231,17 @@ def test_failed_formula_markup_fits_where_it_stands(bibliography: Bibliography) 
     block = render_body(PAGE_PATH, "$$\n\\nope\n$$\n", 1, bibliography)
     assert '<div class="math-display" tabindex="0"><div class="math-error"' in block.html
     assert [d.rule for d in inline.diagnostics + block.diagnostics] == ["math"] * 3
+
+
+def test_misplaced_practice_tags_keep_only_their_content(bibliography: Bibliography) -> None:
+    """A practice tag where it cannot stand is an error (diagnostics.txt); the page serve
+    shows meanwhile keeps the tag's content as plain Markdown, with no markup of the tag's own."""
+    body = ("{% exercise %}\nA.\n{% exercise %}\nInner.\n{% endexercise %}\n"
+            "{% solution %}\n{% hint %}\nDeep.\n{% endhint %}\n{% endsolution %}\n{% endexercise %}\n")
+    result = render_body(PAGE_PATH, body, 1, bibliography)
+    assert [(d.line, d.rule) for d in result.diagnostics] == [(3, "practice-nesting"), (7, "practice-nesting")]
+    assert result.html == (
+        '<section class="exercise" id="exercise-1" aria-labelledby="exercise-1-title">'
+        '<p class="exercise-title" id="exercise-1-title"><span class="exercise-label">Exercise 1</span></p>\n'
+        "<p>A.</p>\n\n<p>Inner.</p>\n"
+        '<details class="solution"><summary>Show solution</summary>\n\n<p>Deep.</p>\n</details>\n</section>\n')

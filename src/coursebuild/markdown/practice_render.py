@@ -212,8 +212,8 @@ def _options(state: StateCore, tokens: list[Token], page: PageState, line: int) 
 
 
 def _strip_mark(item: list[Token]) -> None:
+    """Take the ``[x]`` / ``[ ]`` mark off an option's inline children (what renders)."""
     inline = next(t for t in item if t.type == "inline")
-    inline.content = MARK_RE.sub("", inline.content, count=1)
     children = inline.children or []
     if children and children[0].type == "text":
         children[0].content = MARK_RE.sub("", children[0].content, count=1)
