@@ -245,3 +245,20 @@ def test_misplaced_practice_tags_keep_only_their_content(bibliography: Bibliogra
         '<p class="exercise-title" id="exercise-1-title"><span class="exercise-label">Exercise 1</span></p>\n'
         "<p>A.</p>\n\n<p>Inner.</p>\n"
         '<details class="solution"><summary>Show solution</summary>\n\n<p>Deep.</p>\n</details>\n</section>\n')
+
+
+def test_practice_diagnostics_carry_their_rule_and_a_broken_question_no_markup(bibliography: Bibliography) -> None:
+    """Rule ids are what the serve overlay groups problems by; a question with a mistake
+    renders nothing (its content would make a wrong question)."""
+    body = ("{% question colour=1 %}\n{% endquestion %}\n\n{% question %}\n- [x] a\n\n"
+            "Between.\n\n- [x] b\n{% endquestion %}\n\n{% solution %}\n{% endsolution %}\n\n"
+            "{% hint %}\n\n{% endhint %} text\n\n{% exercise \"a %}\n\n- [x] stray\n\n{% exercise %}\nNever closed.\n")
+    result = render_body(PAGE_PATH, body, 1, bibliography)
+    rules = [(d.line, d.severity.value, d.rule) for d in sorted(result.diagnostics, key=sort_key)]
+    assert rules == [(1, "error", "practice-tag"), (1, "error", "question"), (9, "error", "question-options"),
+                     (12, "error", "practice-nesting"), (15, "error", "practice-nesting"),
+                     (17, "error", "practice-tag"), (19, "error", "shortcode-syntax"),
+                     (21, "warning", "question-options"), (23, "error", "practice-unclosed")]
+    # The first question (no options) leaves nothing; the second keeps its first list as options.
+    assert result.html.startswith('<div class="question" id="question-64e39a3f93"')
+    assert result.html.count('class="question"') == 1 and "Question 2" in result.html

@@ -129,6 +129,7 @@ def _open(state: StateBlock, call: Call, start: int, tag_end: int, end: int, lin
                     f"'{{% {call.name} %}}' is never closed: add '{{% {OPENERS[call.name]} %}}' after its content")
         state.line = tag_end + 1
         return True
+    _check_end_tag(state, close, page)
     placed = _check_place(call.name, practice.stack)
     if placed:
         page.report(Severity.ERROR, line, col, "practice-nesting", placed)
@@ -154,6 +155,22 @@ def _open(state: StateBlock, call: Call, start: int, tag_end: int, end: int, lin
     token.hidden = not kind
     state.line = close + 1
     return True
+
+
+def _check_end_tag(state: StateBlock, close: int, page: PageState) -> None:
+    """The end tag on line ``close`` must be well formed and alone on its line (text after
+    it would be lost)."""
+    pos = state.bMarks[close] + state.tShift[close]
+    line = page.file_line(close)
+    col = page.column(line, "{%")
+    try:
+        call = parse_call(state.src, pos)
+    except ShortcodeSyntaxError as exc:
+        page.report(Severity.ERROR, line, col, "shortcode-syntax", exc.message)
+        return
+    if state.src[call.end:state.eMarks[close]].strip():
+        page.report(Severity.ERROR, line, col, "practice-tag",
+                    f"put the text after '{{% {call.name} %}}' on a line of its own")
 
 
 def _question_id(practice: PracticeState, source: str) -> str:

@@ -297,7 +297,7 @@ def _render_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Mu
     kind = token.meta.get("kind")
     if kind == "exercise":
         number = token.meta["number"]
-        title = token.meta.get("title_html", "")
+        title = token.meta["title_html"]  # set for every exercise by _render_practice
         title_html = f' <span class="exercise-name">{title}</span>' if title else ""
         return (f'<section class="exercise" id="exercise-{number}" aria-labelledby="exercise-{number}-title">'
                 f'<p class="exercise-title" id="exercise-{number}-title"><span class="exercise-label">'
@@ -332,7 +332,7 @@ def _gather_solutions(state: StateCore) -> None:
             close = _matching_close(tokens, index)
             number = exercise["number"]
             body = _render(state, tokens[index + 1:close])
-            title = exercise.get("title_html") or ""
+            title = exercise["title_html"]
             gathered.append(f'<div class="solution-end" id="solution-{number}">'
                             f'<p class="solution-title"><a href="#exercise-{number}">Exercise {number}</a>'
                             f'{" " + title if title else ""}</p>\n{body}</div>\n')
