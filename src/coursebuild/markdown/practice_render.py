@@ -197,9 +197,9 @@ def _options(state: StateCore, tokens: list[Token], page: PageState, line: int) 
         item = tokens[first + 1:last]
         mark = _mark_of(tokens, first)
         if mark is None:
-            page.report(Severity.ERROR, _line(page, tokens[first], line), page.column(
-                _line(page, tokens[first], line), "-") or 1, "question-options",
-                "every item of the options list must start with '[x]' (right) or '[ ]' (wrong)")
+            item_line = _line(page, tokens[first], line)
+            page.report(Severity.ERROR, item_line, page.column(item_line, tokens[first].markup), "question-options",
+                        "every item of the options list must start with '[x]' (right) or '[ ]' (wrong)")
             continue
         _strip_mark(item)
         body, feedback = [], []
@@ -216,7 +216,7 @@ def _strip_mark(item: list[Token]) -> None:
     inline = next(t for t in item if t.type == "inline")
     children = inline.children or []
     if children and children[0].type == "text":
-        children[0].content = MARK_RE.sub("", children[0].content, count=1)
+        children[0].content = MARK_RE.sub("", children[0].content)  # anchored: one mark at most
         if not children[0].content:
             del children[0]
             if children and children[0].type == "softbreak":
