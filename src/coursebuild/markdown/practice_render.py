@@ -51,7 +51,7 @@ def _inline_tags(state: StateCore) -> None:
             call = child.meta.get("call") if child.type == "shortcode" else None
             if call is not None and call.name in PRACTICE_TAGS:
                 error = Token("shortcode_error", "", 0)
-                error.meta = {"offset": child.meta.get("offset", 0),
+                error.meta = {"offset": child.meta["offset"],
                               "message": f"'{{% {call.name} %}}' must stand on a line of its own"}
                 token.children[index] = error  # type: ignore[index]
 
@@ -140,7 +140,7 @@ def _question(state: StateCore, tokens: list[Token]) -> tuple[str, Question | No
         return "", None
     ident = opening.meta["id"]
     kind = "text" if answer is not None else "multiple" if sum(o.correct for o in options) > 1 else "single"
-    answers = tuple(a.strip() for a in (answer or "").split("|") if a.strip())
+    answers = tuple(a.strip() for a in answer.split("|") if a.strip()) if answer is not None else ()
     question = Question(ident, opening.meta["number"], kind, _render(state, inner).strip(), tuple(options),
                         answers, tolerance.strip(), call.kwarg("shuffle", "false").lower() == "true")
     return question_html(question), question
@@ -283,8 +283,8 @@ def _check_stray_options(tokens: list[Token], page: PageState) -> None:
         elif token.type == "practice_close" and token.meta.get("kind") == "question":
             depth -= 1
         elif depth == 0 and token.type == "list_item_open" and _mark_of(tokens, index) == "x":
-            line = _line(page, token, 0)
-            col = page.column(line, "[x]") or page.column(line, "[X]") or 1
+            line = _line(page, tokens[index + 1], 0)  # the item's first block: the mark may follow the bullet's line
+            col = page.column(line, "[x]") or page.column(line, "[X]")
             page.report(Severity.WARNING, line, col, "question-options",
                         "'[x]' marks the right option of a question, but this list is not inside "
                         "'{% question %}' … '{% endquestion %}'")
