@@ -215,12 +215,16 @@ def _strip_mark(item: list[Token]) -> None:
     """Take the ``[x]`` / ``[ ]`` mark off an option's inline children (what renders)."""
     inline = next(t for t in item if t.type == "inline")
     children = inline.children or []
-    if children and children[0].type == "text":
+    if len(children) > 2 and children[0].type == "link_open" and children[2].type == "link_close":
+        del children[:3]  # the page defines a link reference named "x", so "[x]" became a link
+        if children and children[0].type == "text":
+            children[0].content = children[0].content.lstrip(" \t")
+    elif children and children[0].type == "text":
         children[0].content = MARK_RE.sub("", children[0].content)  # anchored: one mark at most
-        if not children[0].content:
-            del children[0]
-            if children and children[0].type == "softbreak":
-                del children[0]
+    if children and children[0].type == "text" and not children[0].content:
+        del children[0]
+    if children and children[0].type == "softbreak":  # the mark stood alone on its line
+        del children[0]
 
 
 def _line(page: PageState, token: Token, fallback: int) -> int:
