@@ -32,8 +32,10 @@ from .shortcode_syntax import Call
 from .shortcodes import ShortcodeContext, shortcode
 from .state import PageState
 
-KINDS = {"fig": "figure", "tbl": "table", "eq": "equation", "sec": "section"}
-NAMES = {"figure": "Figure", "table": "Table", "equation": "Equation", "section": "Section"}
+PREFIXES = ("fig-", "tbl-", "eq-", "sec-")
+"""What starts a label (any other ``{#id}`` on a heading is a plain explicit id)."""
+NAMES = {"figure": "Figure", "table": "Table", "equation": "Equation"}
+"""The word before a number; a section is referred to by its title."""
 LABEL_RE = re.compile(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
 STRAY_RE = re.compile(r"\{#((?:fig|tbl|eq|sec)-[\w:.-]*)\}")
 HAND_NUMBERED_RE = re.compile(r"^\s*(?:Figure|Fig\.?)\s*\d+\s*[:.]", re.I)
@@ -105,9 +107,8 @@ def _labelled_math_block(state: StateBlock, start_line: int, end_line: int, sile
 
     dollarmath's own block rule does not know the label and would read on to
     the next ``$$``; this rule runs first and takes only a formula whose
-    closing ``$$`` carries a label, with no blank line inside."""
-    if state.sCount[start_line] - state.blkIndent >= 4:
-        return False
+    closing ``$$`` carries a label, with no blank line inside. (A line indented
+    four spaces never gets here: the indented-code rule runs first.)"""
     start = state.bMarks[start_line] + state.tShift[start_line]
     if not state.src.startswith("$$", start):
         return False
@@ -126,9 +127,7 @@ def _labelled_math_block(state: StateBlock, start_line: int, end_line: int, sile
     if silent:
         return True
     token = state.push("math_block", "math", 0)
-    token.block = True
     token.content = state.src[start + 2:begin + match.start()]
-    token.markup = "$$"
     token.map = [start_line, line + 1]
     token.meta["xref_label"] = match.group(1)
     state.line = line + 1
@@ -201,14 +200,15 @@ def _strip(token: Token, name: str) -> None:
     token.content = LABEL_RE.sub("", token.content)
 
 
-def _figure(trio: list[Token], kids: list[Token], page: PageState, xref: XrefState) -> bool:
+def _figure(trio: list[Token], kids: list[Token], page: PageState, xref: XrefState) -> None:
+    """An image alone in its paragraph with a ``{#fig-…}`` label becomes a numbered figure."""
     found = _take_label(kids)
     if not found or len(kids) != 2 or kids[0].type != "image":
-        return False
+        return
     name, text = found
     text.content = ""
     if not _check_kind(name, "fig", page, text):
-        return True
+        return
     image = kids[0]
     caption = str(image.attrGet("title") or "")
     line, col = _where(page, text, name)
@@ -225,7 +225,6 @@ def _figure(trio: list[Token], kids: list[Token], page: PageState, xref: XrefSta
     alt = "".join(c.content for c in image.children or [])
     xref.labels.append(Label(name, "figure", number, caption or alt, escape(caption),
                              str(image.attrGet("src") or ""), line, col))
-    return True
 
 
 def _block_equation(token: Token, page: PageState, xref: XrefState) -> None:
@@ -248,10 +247,8 @@ def _heading(opening: Token, inline: Token, page: PageState, xref: XrefState) ->
         return
     name, text = found
     _strip(text, name)
-    if inline.content:
-        inline.content = LABEL_RE.sub("", inline.content)
     opening.attrSet("id", name)  # the anchors plugin keeps an explicit id
-    if not name.startswith(tuple(f"{p}-" for p in KINDS)):
+    if not name.startswith(PREFIXES):
         return  # a plain explicit id, not a label
     if not _check_kind(name, "sec", page, text):
         return
