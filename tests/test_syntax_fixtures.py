@@ -262,3 +262,11 @@ def test_practice_diagnostics_carry_their_rule_and_a_broken_question_no_markup(b
     # The first question (no options) leaves nothing; the second keeps its first list as options.
     assert result.html.startswith('<div class="question" id="question-64e39a3f93"')
     assert result.html.count('class="question"') == 1 and "Question 2" in result.html
+
+
+def test_label_diagnostics_carry_their_rule(bibliography: Bibliography) -> None:
+    """The serve overlay groups problems by rule id."""
+    body = "![x](x.png){#tbl-x}\n\n$$ a $$ {#fig-a}\n\nText {#eq-b}\n\n![y](y.png \"Figure 1: y\"){#fig-y}\n"
+    result = render_body(PAGE_PATH, body, 1, bibliography)
+    assert [(d.line, d.rule) for d in sorted(result.diagnostics, key=sort_key)] == [
+        (1, "xref-label"), (3, "xref-label"), (5, "xref-label"), (7, "xref-numbered")]

@@ -124,8 +124,7 @@ def _labelled_math_block(state: StateBlock, start_line: int, end_line: int, sile
             return False  # an unlabelled formula: dollarmath's rule
     else:
         return False
-    if silent:
-        return True
+    # Never asked in silent mode: the rule interrupts nothing (it has no "alt" chains).
     token = state.push("math_block", "math", 0)
     token.content = state.src[start + 2:begin + match.start()]
     token.map = [start_line, line + 1]
@@ -178,7 +177,7 @@ def _take_label(kids: list[Token]) -> tuple[str, Token] | None:
 def _where(page: PageState, token: Token, name: str) -> tuple[int, int]:
     """Where ``{#name}`` is written: a token of a multi-line paragraph knows only
     the paragraph's first line, so look a few lines further too."""
-    line = token.meta.get("line", 0)
+    line = token.meta["line"]  # every inline child has one (rules._positions)
     for candidate in range(line, line + 30):
         col = page.column(candidate, "{#" + name + "}")
         if col:
@@ -190,7 +189,7 @@ def _check_kind(name: str, want: str, page: PageState, token: Token) -> bool:
     """A label's prefix must fit what it is on: ``fig-`` on an image, …"""
     if name.split("-", 1)[0] == want:
         return True
-    what = {"fig": "a figure", "eq": "a display formula", "tbl": "a table", "sec": "a heading"}[want]
+    what = {"fig": "a figure", "tbl": "a table", "sec": "a heading"}[want]
     page.report(Severity.ERROR, *_where(page, token, name), "xref-label",
                 f"label '{name}' cannot go on {what}: its label must start with '{want}-'")
     return False
@@ -222,8 +221,7 @@ def _figure(trio: list[Token], kids: list[Token], page: PageState, xref: XrefSta
         label_html = f'<span class="xref-label">Figure {number}</span>' + (": " if caption else "")
     image.meta.update(figure=True, xref_id=name, xref_caption=label_html)
     trio[0].hidden = trio[2].hidden = True
-    alt = "".join(c.content for c in image.children or [])
-    xref.labels.append(Label(name, "figure", number, caption or alt, escape(caption),
+    xref.labels.append(Label(name, "figure", number, caption, escape(caption),
                              str(image.attrGet("src") or ""), line, col))
 
 
