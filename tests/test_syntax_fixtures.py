@@ -270,3 +270,21 @@ def test_label_diagnostics_carry_their_rule(bibliography: Bibliography) -> None:
     result = render_body(PAGE_PATH, body, 1, bibliography)
     assert [(d.line, d.rule) for d in sorted(result.diagnostics, key=sort_key)] == [
         (1, "xref-label"), (3, "xref-label"), (5, "xref-label"), (7, "xref-numbered")]
+
+
+def test_labels_hold_what_references_show(bibliography: Bibliography) -> None:
+    """The labels a page reports (cached, read by xrefs): number, plain text, hover preview, image, position."""
+    body = ('## Method {#sec-method}\n\n![A *car*](img/car.png "Wheels & a car"){#fig-car}\n\n'
+            "| a |\n|---|\n| 1 |\n\n: Accuracy by *layer* {#tbl-acc}\n\n$$ x^2 $$ {#eq-sq}\n\n"
+            "Stray {#fig-ab} and {#fig-a}\n")
+    result = render_body(PAGE_PATH, body, 1, bibliography)
+    labels = [(lab.name, lab.kind, lab.number, lab.text, lab.preview, lab.image, lab.line, lab.col)
+              for lab in result.labels]
+    assert labels[:3] == [("sec-method", "section", 0, "Method", "Method", "", 1, 11),
+                          ("fig-car", "figure", 1, "Wheels & a car", "Wheels &amp; a car", "img/car.png", 3, 41),
+                          ("tbl-acc", "table", 1, "Accuracy by layer", "Accuracy by layer", "", 9, 23)]
+    equation = result.labels[3]
+    assert (equation.name, equation.number, equation.text, equation.image, equation.line) == ("eq-sq", 1, "x^2", "", 11)
+    assert equation.preview.startswith('<span class="katex-display">')  # the rendered formula
+    # A label that starts like a longer one is found at its own column.
+    assert [(d.line, d.col) for d in result.diagnostics] == [(13, 7), (13, 21)]

@@ -154,7 +154,7 @@ def _labels(state: StateCore) -> None:
         token = tokens[index]
         if token.type == "heading_open":
             _heading(tokens[index], tokens[index + 1], page, xref)
-        elif token.type == "paragraph_open" and index + 2 < len(tokens):
+        elif token.type == "paragraph_open":  # always followed by its inline and close
             inline = tokens[index + 1]
             kids = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
             _figure(tokens[index:index + 3], kids, page, xref)
@@ -265,7 +265,7 @@ def _table_caption(tokens: list[Token], close_at: int, page: PageState, xref: Xr
             or not CAPTION_RE.match(kids[0].content):
         return close_at
     kids[0].content = CAPTION_RE.sub("", kids[0].content)
-    found = _take_label([c for c in kids if not (c.type == "text" and not c.content.strip())])
+    found = _take_label(kids)  # adjacent text is one token: the last child holds the label
     label_html = ""
     if found:
         name, text = found
