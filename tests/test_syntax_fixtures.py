@@ -288,3 +288,11 @@ def test_labels_hold_what_references_show(bibliography: Bibliography) -> None:
     assert equation.preview.startswith('<span class="katex-display">')  # the rendered formula
     # A label that starts like a longer one is found at its own column.
     assert [(d.line, d.col) for d in result.diagnostics] == [(13, 7), (13, 21)]
+
+
+def test_a_broken_practice_tag_keeps_the_lines_after_it(bibliography: Bibliography) -> None:
+    body = '{% question answer="1" %} x\n{% endquestion %}\n\n{% endhint %}\n\n{% hint "a %}\nKept.\n'
+    result = render_body(PAGE_PATH, body, 1, bibliography)
+    assert [(d.line, d.rule) for d in result.diagnostics] == [
+        (1, "practice-tag"), (4, "practice-tag"), (6, "shortcode-syntax")]
+    assert result.html.endswith("</details></div>\n<p>Kept.</p>\n")
