@@ -291,8 +291,12 @@ def test_labels_hold_what_references_show(bibliography: Bibliography) -> None:
 
 
 def test_a_broken_practice_tag_keeps_the_lines_after_it(bibliography: Bibliography) -> None:
-    body = '{% question answer="1" %} x\n{% endquestion %}\n\n{% endhint %}\n\n{% hint "a %}\nKept.\n'
+    body = ('{% question answer="1" %} x\n{% endquestion %}\n\n{% endhint %}\nKept after a stray end tag.\n\n'
+            '{% hint "a %}\nKept.\n\n{% exercise "a" "b" %}\n{% endexercise %}\n\n{% exercise %}\n'
+            "Kept after an unclosed tag.\n")
     result = render_body(PAGE_PATH, body, 1, bibliography)
-    assert [(d.line, d.rule) for d in result.diagnostics] == [
-        (1, "practice-tag"), (4, "practice-tag"), (6, "shortcode-syntax")]
-    assert result.html.endswith("</details></div>\n<p>Kept.</p>\n")
+    assert [(d.line, d.rule) for d in sorted(result.diagnostics, key=sort_key)] == [
+        (1, "practice-tag"), (4, "practice-tag"), (7, "shortcode-syntax"), (10, "practice-tag"),
+        (13, "practice-unclosed")]
+    assert "</details></div>\n<p>Kept after a stray end tag.</p>\n<p>Kept.</p>\n" in result.html
+    assert result.html.endswith("</section>\n<p>Kept after an unclosed tag.</p>\n")
