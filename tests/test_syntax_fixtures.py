@@ -61,6 +61,8 @@ FILE_OPTIONS: dict[str, dict[str, Any]] = {
     "citations-author-year.txt": {"citation_style": "author-year"},
     "glossary.txt": {"glossary": GLOSSARY},
     "glossary-off.txt": {"glossary": GLOSSARY, "glossary_autolink": False},
+    "practice-end.txt": {"solutions": "end"},
+    "practice-omit.txt": {"solutions": "omit"},
     "smart-punctuation.txt": {"smart_punctuation": True},
 }
 
@@ -229,3 +231,72 @@ def test_failed_formula_markup_fits_where_it_stands(bibliography: Bibliography) 
     block = render_body(PAGE_PATH, "$$\n\\nope\n$$\n", 1, bibliography)
     assert '<div class="math-display" tabindex="0"><div class="math-error"' in block.html
     assert [d.rule for d in inline.diagnostics + block.diagnostics] == ["math"] * 3
+
+
+def test_misplaced_practice_tags_keep_only_their_content(bibliography: Bibliography) -> None:
+    """A practice tag where it cannot stand is an error (diagnostics.txt); the page serve
+    shows meanwhile keeps the tag's content as plain Markdown, with no markup of the tag's own."""
+    body = ("{% exercise %}\nA.\n{% exercise %}\nInner.\n{% endexercise %}\n"
+            "{% solution %}\n{% hint %}\nDeep.\n{% endhint %}\n{% endsolution %}\n{% endexercise %}\n")
+    result = render_body(PAGE_PATH, body, 1, bibliography)
+    assert [(d.line, d.rule) for d in result.diagnostics] == [(3, "practice-nesting"), (7, "practice-nesting")]
+    assert result.html == (
+        '<section class="exercise" id="exercise-1" aria-labelledby="exercise-1-title">'
+        '<p class="exercise-title" id="exercise-1-title"><span class="exercise-label">Exercise 1</span></p>\n'
+        "<p>A.</p>\n\n<p>Inner.</p>\n"
+        '<details class="solution"><summary>Show solution</summary>\n\n<p>Deep.</p>\n</details>\n</section>\n')
+
+
+def test_practice_diagnostics_carry_their_rule_and_a_broken_question_no_markup(bibliography: Bibliography) -> None:
+    """Rule ids are what the serve overlay groups problems by; a question with a mistake
+    renders nothing (its content would make a wrong question)."""
+    body = ("{% question colour=1 %}\n{% endquestion %}\n\n{% question %}\n- [x] a\n\n"
+            "Between.\n\n- [x] b\n{% endquestion %}\n\n{% solution %}\n{% endsolution %}\n\n"
+            "{% hint %}\n\n{% endhint %} text\n\n{% exercise \"a %}\n\n- [x] stray\n\n{% exercise %}\nNever closed.\n")
+    result = render_body(PAGE_PATH, body, 1, bibliography)
+    rules = [(d.line, d.severity.value, d.rule) for d in sorted(result.diagnostics, key=sort_key)]
+    assert rules == [(1, "error", "practice-tag"), (1, "error", "question"), (9, "error", "question-options"),
+                     (12, "error", "practice-nesting"), (15, "error", "practice-nesting"),
+                     (17, "error", "practice-tag"), (19, "error", "shortcode-syntax"),
+                     (21, "warning", "question-options"), (23, "error", "practice-unclosed")]
+    # The first question (no options) leaves nothing; the second keeps its first list as options.
+    assert result.html.startswith('<div class="question" id="question-64e39a3f93"')
+    assert result.html.count('class="question"') == 1 and "Question 2" in result.html
+
+
+def test_label_diagnostics_carry_their_rule(bibliography: Bibliography) -> None:
+    """The serve overlay groups problems by rule id."""
+    body = "![x](x.png){#tbl-x}\n\n$$ a $$ {#fig-a}\n\nText {#eq-b}\n\n![y](y.png \"Figure 1: y\"){#fig-y}\n"
+    result = render_body(PAGE_PATH, body, 1, bibliography)
+    assert [(d.line, d.rule) for d in sorted(result.diagnostics, key=sort_key)] == [
+        (1, "xref-label"), (3, "xref-label"), (5, "xref-label"), (7, "xref-numbered")]
+
+
+def test_labels_hold_what_references_show(bibliography: Bibliography) -> None:
+    """The labels a page reports (cached, read by xrefs): number, plain text, hover preview, image, position."""
+    body = ('## Method {#sec-method}\n\n![A *car*](img/car.png "Wheels & a car"){#fig-car}\n\n'
+            "| a |\n|---|\n| 1 |\n\n: Accuracy by *layer* {#tbl-acc}\n\n$$ x^2 $$ {#eq-sq}\n\n"
+            "Stray {#fig-ab} and {#fig-a}\n")
+    result = render_body(PAGE_PATH, body, 1, bibliography)
+    labels = [(lab.name, lab.kind, lab.number, lab.text, lab.preview, lab.image, lab.line, lab.col)
+              for lab in result.labels]
+    assert labels[:3] == [("sec-method", "section", 0, "Method", "Method", "", 1, 11),
+                          ("fig-car", "figure", 1, "Wheels & a car", "Wheels &amp; a car", "img/car.png", 3, 41),
+                          ("tbl-acc", "table", 1, "Accuracy by layer", "Accuracy by layer", "", 9, 23)]
+    equation = result.labels[3]
+    assert (equation.name, equation.number, equation.text, equation.image, equation.line) == ("eq-sq", 1, "x^2", "", 11)
+    assert equation.preview.startswith('<span class="katex-display">')  # the rendered formula
+    # A label that starts like a longer one is found at its own column.
+    assert [(d.line, d.col) for d in result.diagnostics] == [(13, 7), (13, 21)]
+
+
+def test_a_broken_practice_tag_keeps_the_lines_after_it(bibliography: Bibliography) -> None:
+    body = ('{% question answer="1" %} x\n{% endquestion %}\n\n{% endhint %}\nKept after a stray end tag.\n\n'
+            '{% hint "a %}\nKept.\n\n{% exercise "a" "b" %}\n{% endexercise %}\n\n{% exercise %}\n'
+            "Kept after an unclosed tag.\n")
+    result = render_body(PAGE_PATH, body, 1, bibliography)
+    assert [(d.line, d.rule) for d in sorted(result.diagnostics, key=sort_key)] == [
+        (1, "practice-tag"), (4, "practice-tag"), (7, "shortcode-syntax"), (10, "practice-tag"),
+        (13, "practice-unclosed")]
+    assert "</details></div>\n<p>Kept after a stray end tag.</p>\n<p>Kept.</p>\n" in result.html
+    assert result.html.endswith("</section>\n<p>Kept after an unclosed tag.</p>\n")

@@ -39,7 +39,7 @@ class Option:
 
     html: str
     correct: bool
-    feedback: str = ""
+    feedback: str
 
 
 @dataclass(frozen=True)
@@ -52,19 +52,19 @@ class Question:
     kind: str
     """``single`` (radio buttons), ``multiple`` (checkboxes) or ``text`` (a short answer)."""
     prompt: str
-    options: tuple[Option, ...] = ()
-    answers: tuple[str, ...] = ()
+    options: tuple[Option, ...]
+    answers: tuple[str, ...]
     """Accepted short answers (case and surrounding space are ignored)."""
-    tolerance: str = ""
+    tolerance: str
     """For a numeric short answer: how far off an answer may be."""
-    shuffle: bool = False
+    shuffle: bool
 
 
 @dataclass
 class PracticeState:
     """What the practice rules share while one page renders (``env["cb_practice"]``)."""
 
-    solutions: str = "show"
+    solutions: str
     """``show`` (behind a control), ``end`` (gathered at the end) or ``omit`` (left out)."""
     stack: list[str] = field(default_factory=list)
     """Names of the open practice tags around the content being parsed."""
@@ -77,8 +77,7 @@ class PracticeState:
 
 
 def practice_of(env: MutableMapping[str, Any]) -> PracticeState:
-    if "cb_practice" not in env:
-        env["cb_practice"] = PracticeState()
+    """The page's practice state (``render_body`` puts it in the env with the solutions mode)."""
     state: PracticeState = env["cb_practice"]
     return state
 
@@ -100,7 +99,7 @@ def _practice_block(state: StateBlock, start: int, end: int, silent: bool) -> bo
         return True
     page: PageState = state.env["cb"]
     line = page.file_line(start)
-    col = page.column(line, "{%") or 1
+    col = page.column(line, "{%")  # always found: the tag starts this line
     try:
         call = parse_call(state.src, pos)
     except ShortcodeSyntaxError as exc:
@@ -130,6 +129,7 @@ def _open(state: StateBlock, call: Call, start: int, tag_end: int, end: int, lin
                     f"'{{% {call.name} %}}' is never closed: add '{{% {OPENERS[call.name]} %}}' after its content")
         state.line = tag_end + 1
         return True
+    _check_end_tag(state, close, page)
     placed = _check_place(call.name, practice.stack)
     if placed:
         page.report(Severity.ERROR, line, col, "practice-nesting", placed)
@@ -157,6 +157,22 @@ def _open(state: StateBlock, call: Call, start: int, tag_end: int, end: int, lin
     return True
 
 
+def _check_end_tag(state: StateBlock, close: int, page: PageState) -> None:
+    """The end tag on line ``close`` must be well formed and alone on its line (text after
+    it would be lost)."""
+    pos = state.bMarks[close] + state.tShift[close]
+    line = page.file_line(close)
+    col = page.column(line, "{%")
+    try:
+        call = parse_call(state.src, pos)
+    except ShortcodeSyntaxError as exc:
+        page.report(Severity.ERROR, line, col, "shortcode-syntax", exc.message)
+        return
+    if state.src[call.end:state.eMarks[close]].strip():
+        page.report(Severity.ERROR, line, col, "practice-tag",
+                    f"put the text after '{{% {call.name} %}}' on a line of its own")
+
+
 def _question_id(practice: PracticeState, source: str) -> str:
     """A hash of the question's text: stored answers survive edits elsewhere on the page."""
     digest = hashlib.blake2b(source.encode("utf-8"), digest_size=5).hexdigest()
@@ -167,15 +183,14 @@ def _question_id(practice: PracticeState, source: str) -> str:
 def _tokenize_inside(state: StateBlock, first: int, last: int, name: str) -> None:
     """Parse lines ``first``..``last - 1`` as the tag's Markdown content."""
     practice = practice_of(state.env)
-    old_max, old_parent = state.lineMax, state.parentType
+    old_max = state.lineMax
     state.lineMax = last
-    state.parentType = "practice"  # type: ignore[assignment]
     practice.stack.append(name)
     try:
         state.md.block.tokenize(state, first, last)
     finally:
         practice.stack.pop()
-        state.lineMax, state.parentType = old_max, old_parent
+        state.lineMax = old_max
 
 
 def _line_of(state: StateBlock, offset: int, start: int) -> int:

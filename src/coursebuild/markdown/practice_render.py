@@ -28,7 +28,8 @@ from .practice_blocks import Option, PracticeState, Question, practice_block_plu
 from .rules import render_inline_fragment
 from .state import PageState
 
-MARK_RE = re.compile(r"^\[([ xX])\](?:[ \t]+|$)")
+MARK_RE = re.compile(r"^\[([ xX])\](?:[ \t]+|(?=\n)|$)")
+"""``[x]`` / ``[ ]`` and the space after it; the option's text may start on the next line."""
 ID_ATTR_RE = re.compile(r'\sid="[^"]*"')
 PRACTICE_TAGS = ("question", "endquestion", "exercise", "endexercise", "hint", "endhint",
                  "solution", "endsolution")
@@ -50,7 +51,7 @@ def _inline_tags(state: StateCore) -> None:
             call = child.meta.get("call") if child.type == "shortcode" else None
             if call is not None and call.name in PRACTICE_TAGS:
                 error = Token("shortcode_error", "", 0)
-                error.meta = {"offset": child.meta.get("offset", 0),
+                error.meta = {"offset": child.meta["offset"],
                               "message": f"'{{% {call.name} %}}' must stand on a line of its own"}
                 token.children[index] = error  # type: ignore[index]
 
@@ -84,6 +85,7 @@ def _render_practice(state: StateCore) -> None:
 
 
 def _matching_close(tokens: list[Token], start: int) -> int:
+    """Index of the ``practice_close`` that ends the ``practice_open`` at ``start``."""
     depth = 0
     for index in range(start, len(tokens)):
         if tokens[index].type == "practice_open":
@@ -92,7 +94,7 @@ def _matching_close(tokens: list[Token], start: int) -> int:
             depth -= 1
             if depth == 0:
                 return index
-    return len(tokens) - 1
+    raise ValueError("a practice_open token without its practice_close")  # the block rule pushes both
 
 
 def _ranges(tokens: list[Token], open_type: str, level: int) -> list[tuple[int, int]]:
@@ -138,7 +140,7 @@ def _question(state: StateCore, tokens: list[Token]) -> tuple[str, Question | No
         return "", None
     ident = opening.meta["id"]
     kind = "text" if answer is not None else "multiple" if sum(o.correct for o in options) > 1 else "single"
-    answers = tuple(a.strip() for a in (answer or "").split("|") if a.strip())
+    answers = tuple(a.strip() for a in answer.split("|") if a.strip()) if answer is not None else ()
     question = Question(ident, opening.meta["number"], kind, _render(state, inner).strip(), tuple(options),
                         answers, tolerance.strip(), call.kwarg("shuffle", "false").lower() == "true")
     return question_html(question), question
@@ -195,9 +197,9 @@ def _options(state: StateCore, tokens: list[Token], page: PageState, line: int) 
         item = tokens[first + 1:last]
         mark = _mark_of(tokens, first)
         if mark is None:
-            page.report(Severity.ERROR, _line(page, tokens[first], line), page.column(
-                _line(page, tokens[first], line), "-") or 1, "question-options",
-                "every item of the options list must start with '[x]' (right) or '[ ]' (wrong)")
+            item_line = _line(page, tokens[first], line)
+            page.report(Severity.ERROR, item_line, page.column(item_line, tokens[first].markup), "question-options",
+                        "every item of the options list must start with '[x]' (right) or '[ ]' (wrong)")
             continue
         _strip_mark(item)
         body, feedback = [], []
@@ -210,15 +212,19 @@ def _options(state: StateCore, tokens: list[Token], page: PageState, line: int) 
 
 
 def _strip_mark(item: list[Token]) -> None:
+    """Take the ``[x]`` / ``[ ]`` mark off an option's inline children (what renders)."""
     inline = next(t for t in item if t.type == "inline")
-    inline.content = MARK_RE.sub("", inline.content, count=1)
     children = inline.children or []
-    if children and children[0].type == "text":
-        children[0].content = MARK_RE.sub("", children[0].content, count=1)
-        if not children[0].content:
-            del children[0]
-            if children and children[0].type == "softbreak":
-                del children[0]
+    if len(children) > 2 and children[0].type == "link_open" and children[2].type == "link_close":
+        del children[:3]  # the page defines a link reference named "x", so "[x]" became a link
+        if children and children[0].type == "text":
+            children[0].content = children[0].content.lstrip(" \t")
+    elif children and children[0].type == "text":
+        children[0].content = MARK_RE.sub("", children[0].content)  # anchored: one mark at most
+    if children and children[0].type == "text" and not children[0].content:
+        del children[0]
+    if children and children[0].type == "softbreak":  # the mark stood alone on its line
+        del children[0]
 
 
 def _line(page: PageState, token: Token, fallback: int) -> int:
@@ -281,8 +287,9 @@ def _check_stray_options(tokens: list[Token], page: PageState) -> None:
         elif token.type == "practice_close" and token.meta.get("kind") == "question":
             depth -= 1
         elif depth == 0 and token.type == "list_item_open" and _mark_of(tokens, index) == "x":
-            line = _line(page, token, 0)
-            page.report(Severity.WARNING, line, page.column(line, "[x]") or 1, "question-options",
+            line = _line(page, tokens[index + 1], 0)  # the item's first block: the mark may follow the bullet's line
+            col = page.column(line, "[x]") or page.column(line, "[X]")
+            page.report(Severity.WARNING, line, col, "question-options",
                         "'[x]' marks the right option of a question, but this list is not inside "
                         "'{% question %}' … '{% endquestion %}'")
 
@@ -294,7 +301,7 @@ def _render_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Mu
     kind = token.meta.get("kind")
     if kind == "exercise":
         number = token.meta["number"]
-        title = token.meta.get("title_html", "")
+        title = token.meta["title_html"]  # set for every exercise by _render_practice
         title_html = f' <span class="exercise-name">{title}</span>' if title else ""
         return (f'<section class="exercise" id="exercise-{number}" aria-labelledby="exercise-{number}-title">'
                 f'<p class="exercise-title" id="exercise-{number}-title"><span class="exercise-label">'
@@ -329,7 +336,7 @@ def _gather_solutions(state: StateCore) -> None:
             close = _matching_close(tokens, index)
             number = exercise["number"]
             body = _render(state, tokens[index + 1:close])
-            title = exercise.get("title_html") or ""
+            title = exercise["title_html"]
             gathered.append(f'<div class="solution-end" id="solution-{number}">'
                             f'<p class="solution-title"><a href="#exercise-{number}">Exercise {number}</a>'
                             f'{" " + title if title else ""}</p>\n{body}</div>\n')

@@ -32,8 +32,10 @@ from .shortcode_syntax import Call
 from .shortcodes import ShortcodeContext, shortcode
 from .state import PageState
 
-KINDS = {"fig": "figure", "tbl": "table", "eq": "equation", "sec": "section"}
-NAMES = {"figure": "Figure", "table": "Table", "equation": "Equation", "section": "Section"}
+PREFIXES = ("fig-", "tbl-", "eq-", "sec-")
+"""What starts a label (any other ``{#id}`` on a heading is a plain explicit id)."""
+NAMES = {"figure": "Figure", "table": "Table", "equation": "Equation"}
+"""The word before a number; a section is referred to by its title."""
 LABEL_RE = re.compile(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$")
 STRAY_RE = re.compile(r"\{#((?:fig|tbl|eq|sec)-[\w:.-]*)\}")
 HAND_NUMBERED_RE = re.compile(r"^\s*(?:Figure|Fig\.?)\s*\d+\s*[:.]", re.I)
@@ -105,9 +107,8 @@ def _labelled_math_block(state: StateBlock, start_line: int, end_line: int, sile
 
     dollarmath's own block rule does not know the label and would read on to
     the next ``$$``; this rule runs first and takes only a formula whose
-    closing ``$$`` carries a label, with no blank line inside."""
-    if state.sCount[start_line] - state.blkIndent >= 4:
-        return False
+    closing ``$$`` carries a label, with no blank line inside. (A line indented
+    four spaces never gets here: the indented-code rule runs first.)"""
     start = state.bMarks[start_line] + state.tShift[start_line]
     if not state.src.startswith("$$", start):
         return False
@@ -123,12 +124,9 @@ def _labelled_math_block(state: StateBlock, start_line: int, end_line: int, sile
             return False  # an unlabelled formula: dollarmath's rule
     else:
         return False
-    if silent:
-        return True
+    # Never asked in silent mode: the rule interrupts nothing (it has no "alt" chains).
     token = state.push("math_block", "math", 0)
-    token.block = True
     token.content = state.src[start + 2:begin + match.start()]
-    token.markup = "$$"
     token.map = [start_line, line + 1]
     token.meta["xref_label"] = match.group(1)
     state.line = line + 1
@@ -156,11 +154,10 @@ def _labels(state: StateCore) -> None:
         token = tokens[index]
         if token.type == "heading_open":
             _heading(tokens[index], tokens[index + 1], page, xref)
-        elif token.type == "paragraph_open" and index + 2 < len(tokens):
+        elif token.type == "paragraph_open":  # always followed by its inline and close
             inline = tokens[index + 1]
             kids = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
-            trio = tokens[index:index + 3]
-            _figure(trio, kids, page, xref) or _equation(trio, kids, page, xref)
+            _figure(tokens[index:index + 3], kids, page, xref)
         elif token.type == "math_block" and "xref_label" in token.meta:
             _block_equation(token, page, xref)
         elif token.type == "table_close" and index + 3 < len(tokens):
@@ -180,7 +177,7 @@ def _take_label(kids: list[Token]) -> tuple[str, Token] | None:
 def _where(page: PageState, token: Token, name: str) -> tuple[int, int]:
     """Where ``{#name}`` is written: a token of a multi-line paragraph knows only
     the paragraph's first line, so look a few lines further too."""
-    line = token.meta.get("line", 0)
+    line = token.meta["line"]  # every inline child has one (rules._positions)
     for candidate in range(line, line + 30):
         col = page.column(candidate, "{#" + name + "}")
         if col:
@@ -192,7 +189,7 @@ def _check_kind(name: str, want: str, page: PageState, token: Token) -> bool:
     """A label's prefix must fit what it is on: ``fig-`` on an image, …"""
     if name.split("-", 1)[0] == want:
         return True
-    what = {"fig": "a figure", "eq": "a display formula", "tbl": "a table", "sec": "a heading"}[want]
+    what = {"fig": "a figure", "tbl": "a table", "sec": "a heading"}[want]
     page.report(Severity.ERROR, *_where(page, token, name), "xref-label",
                 f"label '{name}' cannot go on {what}: its label must start with '{want}-'")
     return False
@@ -202,14 +199,15 @@ def _strip(token: Token, name: str) -> None:
     token.content = LABEL_RE.sub("", token.content)
 
 
-def _figure(trio: list[Token], kids: list[Token], page: PageState, xref: XrefState) -> bool:
+def _figure(trio: list[Token], kids: list[Token], page: PageState, xref: XrefState) -> None:
+    """An image alone in its paragraph with a ``{#fig-…}`` label becomes a numbered figure."""
     found = _take_label(kids)
     if not found or len(kids) != 2 or kids[0].type != "image":
-        return False
+        return
     name, text = found
     text.content = ""
     if not _check_kind(name, "fig", page, text):
-        return True
+        return
     image = kids[0]
     caption = str(image.attrGet("title") or "")
     line, col = _where(page, text, name)
@@ -223,28 +221,8 @@ def _figure(trio: list[Token], kids: list[Token], page: PageState, xref: XrefSta
         label_html = f'<span class="xref-label">Figure {number}</span>' + (": " if caption else "")
     image.meta.update(figure=True, xref_id=name, xref_caption=label_html)
     trio[0].hidden = trio[2].hidden = True
-    alt = "".join(c.content for c in image.children or [])
-    xref.labels.append(Label(name, "figure", number, caption or alt, escape(caption),
+    xref.labels.append(Label(name, "figure", number, caption, escape(caption),
                              str(image.attrGet("src") or ""), line, col))
-    return True
-
-
-def _equation(trio: list[Token], kids: list[Token], page: PageState, xref: XrefState) -> bool:
-    found = _take_label(kids)
-    if not found or len(kids) != 2 or kids[0].type != "math_inline_double":
-        return False
-    name, text = found
-    text.content = ""
-    if not _check_kind(name, "eq", page, text):
-        return True
-    number = xref.next_number("equation")
-    math = kids[0]
-    math.meta.update(xref_id=name, xref_number=number)
-    trio[0].hidden = trio[2].hidden = True
-    line, col = _where(page, text, name)
-    # The preview is the rendered formula: filled in by the math renderer.
-    xref.labels.append(Label(name, "equation", number, math.content.strip(), "", "", line, col))
-    return True
 
 
 def _block_equation(token: Token, page: PageState, xref: XrefState) -> None:
@@ -267,10 +245,8 @@ def _heading(opening: Token, inline: Token, page: PageState, xref: XrefState) ->
         return
     name, text = found
     _strip(text, name)
-    if inline.content:
-        inline.content = LABEL_RE.sub("", inline.content)
     opening.attrSet("id", name)  # the anchors plugin keeps an explicit id
-    if not name.startswith(tuple(f"{p}-" for p in KINDS)):
+    if not name.startswith(PREFIXES):
         return  # a plain explicit id, not a label
     if not _check_kind(name, "sec", page, text):
         return
@@ -289,7 +265,7 @@ def _table_caption(tokens: list[Token], close_at: int, page: PageState, xref: Xr
             or not CAPTION_RE.match(kids[0].content):
         return close_at
     kids[0].content = CAPTION_RE.sub("", kids[0].content)
-    found = _take_label([c for c in kids if not (c.type == "text" and not c.content.strip())])
+    found = _take_label(kids)  # adjacent text is one token: the last child holds the label
     label_html = ""
     if found:
         name, text = found
