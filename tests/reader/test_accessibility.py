@@ -25,7 +25,7 @@ def test_no_serious_axe_violations(page_factory, server, scheme: str) -> None:  
     pages = {width: page_factory(width=width, scheme=scheme) for width in {w for _, w in AXE_PAGES}}
     for path, width in AXE_PAGES:
         page = pages[width]
-        page.goto(server + path, wait_until="load")
+        page.goto(server + path, wait_until="networkidle")
         assert page.evaluate("document.documentElement.dataset.theme") == scheme
         page.add_script_tag(path=str(axe))
         result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
@@ -38,5 +38,5 @@ def test_no_serious_axe_violations(page_factory, server, scheme: str) -> None:  
 def test_pages_make_no_request_elsewhere_and_log_no_errors(page_factory, server) -> None:  # type: ignore[no-untyped-def]
     page = page_factory()
     for path in PAGES + ["/topics/", "/search/", "/topics/math-with-katex/", "/nope/"]:
-        page.goto(server + path, wait_until="load")
+        page.goto(server + path, wait_until="networkidle")
     assert not [e for e in page_factory.errors if "404" not in e], page_factory.errors
