@@ -5,7 +5,8 @@ render page bodies (parallel, cached) → resolve links across pages →
 templates → atomic write (+ search index).
 
 ``build`` and ``serve`` both call :meth:`Builder.build`; a Builder keeps its
-caches between calls, which is what makes serve's rebuilds incremental.
+caches between calls, which is what makes serve's rebuilds incremental. What a
+build is asked and what it returns are plain data in :mod:`coursebuild.buildtypes`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import gc
 import hashlib
 import time
 from contextlib import nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, ContextManager
 
@@ -27,7 +27,7 @@ from .bib.citing import check_style, cited_keys, citation_mode, style_stamp as _
 from .bib.styles import apply_style
 from .bibliography import Bibliography
 from .config import CITATION_STYLES, CourseConfig, load_config
-from .diagnostics import Diagnostic, Severity, count, info, sort_key
+from .diagnostics import Diagnostic, Severity, info, sort_key
 from .images import ImageSizes
 from .postprocess import finish_bodies
 from .discover import SourcePage, discover
@@ -38,69 +38,16 @@ from .markdown.render import RenderedBody
 from .output import portable
 from .outputs import PageCache, asset_files, course_template_names, render_pages, site_url_note
 from .pages import RenderCache, RenderSettings, render_all
+from .buildtypes import BuildOptions, BuildResult
 from .pagestore import PageStore
 from .fmstore import FrontMatterStore
 from .frontmatter import parse as parse_header
-from .progress import ProgressFn
 from .search import SearchIndexFailed, index_or_reuse, pages_digest
 from .site import SiteData, TemplateFailure, environment
 from .swap import recover
 from .write import Content, IncrementalWriter, OutputRefused, check_output_dir, write_site
 
-
-@dataclass(frozen=True)
-class BuildOptions:
-    course_dir: Path
-    out_dir: Path
-    base_url: str | None = None
-    strict: bool = False
-    disk_cache: bool = True
-    search: bool = True
-    jobs: int | None = None
-    incremental: bool = False
-    """Update the output folder file by file (serve) instead of swapping a staged copy."""
-    solutions: str | None = None
-    """``--solutions``: wins over course.yml's ``solutions``."""
-    portable: bool = False
-    """Relative URLs and a script-loaded search index, to open from disk (also course.yml)."""
-    zip_path: Path | None = None
-    """Also pack the (portable) site into this zip file."""
-    progress: ProgressFn | None = None
-    """Told of each stage and page (the command line draws it on a terminal)."""
-    keep_site: bool = True
-    """Keep ``result.site`` and ``result.outputs`` whole. ``coursebuild build`` needs
-    neither afterwards and passes False: each body is let go of once its page is templated,
-    and the pages once they are staged, before Pagefind runs (see ``Builder._release``)."""
-
-
-@dataclass
-class BuildResult:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    pages: int = 0
-    seconds: float = 0.0
-    written: bool = False
-    usage_error: bool = False
-    """True when the build could not start (course.yml or output folder problems)."""
-    rendered: int = 0
-    """Page bodies rendered this time (the rest came from the cache)."""
-    outputs: dict[str, bytes] = field(default_factory=dict)
-    """Every output page's bytes (emptied once staged unless ``BuildOptions.keep_site``)."""
-    templated: list[str] = field(default_factory=list)
-    """Output pages rendered from templates this time (the rest came from the cache)."""
-    changed: list[str] = field(default_factory=list)
-    """Output files added, changed or removed this time (incremental mode)."""
-    site: SiteData | None = None
-    """The course model with rendered bodies (``coursebuild pdf`` makes its book from it)."""
-    search_reused: bool = False
-    """The previous search index was kept: no page changed."""
-
-    @property
-    def errors(self) -> int:
-        return count(self.diagnostics, Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return count(self.diagnostics, Severity.WARNING)
+__all__ = ["BuildOptions", "BuildResult", "Builder"]
 
 
 class Builder:
