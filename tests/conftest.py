@@ -18,12 +18,22 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any, Iterator
 
 import pytest
 
-from course_helpers import Run, run_build, run_cli, snapshot, topic, write_course
+from course_helpers import CHROMIUM, Run, launch_chromium, require_tool, run_build, run_cli, snapshot, topic, write_course
 
 __all__ = ["Run", "run_build", "run_cli", "snapshot", "topic", "write_course"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless chromium per test process, shared by every browser test: a launch costs
+    about a second, and tests keep apart through contexts of their own."""
+    require_tool(CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
+    with launch_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

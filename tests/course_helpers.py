@@ -30,7 +30,7 @@ import tempfile
 import textwrap
 import threading
 from pathlib import Path
-from typing import Any, Iterator, Mapping, NamedTuple
+from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 SUMMARY_RE = re.compile(r"^(built \d+ pages? in [\d.]+ s|build failed, previous output left unchanged"
                         r"(?: \(--strict: warnings count as errors\))?|build not started), "
@@ -218,8 +218,35 @@ def pagefind_available() -> bool:
         return pagefind_executable().is_file()
     except SearchIndexFailed:
         return False
+# No name but 127.0.0.1 resolves, so a request to another host cannot leave the machine;
+# the tests see it through watch_requests. (Not Playwright's request routing: it turns
+# the browser's cache off and sends every request through Python, which slows every page.)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+
+
+def settle(page: Any, url: str | None = None) -> None:
+    """Open ``url`` (or reload) and wait for the load event and the page's fonts.
+
+    Not Playwright's ``networkidle``, which waits half a second after the last request:
+    the theme's scripts run before ``load``, and what a test waits for after that (search
+    results, a popover) it waits for by locator."""
+    if url is None:
+        page.reload(wait_until="load")
+    else:
+        page.goto(url, wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+
+
+def watch_requests(context: Any, allowed: Callable[[str], bool], problems: list[str],
+                   prefix: str = "request to another host: ") -> None:
+    """Record in ``problems`` every request of ``context`` whose URL ``allowed`` refuses."""
+    def seen(request: Any) -> None:
+        if not allowed(request.url):
+            problems.append(prefix + request.url)
+
+    context.on("request", seen)
 
 
 @contextlib.contextmanager

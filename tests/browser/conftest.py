@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from course_helpers import CHROMIUM, launch_chromium, pagefind_available, require_tool
+from course_helpers import CHROMIUM, pagefind_available, require_tool, watch_requests
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "screenshots"
@@ -302,15 +302,6 @@ def prefixed_site_url(tmp_path_factory: pytest.TempPathFactory):
 
 # --- Browser ------------------------------------------------------------------
 
-# Module scope: the sync API allows one Playwright per thread at a time, and other
-# browser test modules start their own.
-@pytest.fixture(scope="module")
-def browser():
-    require_tool(CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
-    with launch_chromium() as instance:
-        yield instance
-
-
 class Session:
     """A browser context at one viewport, with every problem it saw recorded."""
 
@@ -320,16 +311,8 @@ class Session:
                                            color_scheme=scheme, has_touch=touch, is_mobile=touch)
         self.errors: list[str] = []
         self.foreign: list[str] = []
-        self.context.route("**/*", self._route)
+        watch_requests(self.context, lambda url: urlparse(url).hostname == "127.0.0.1", self.foreign, prefix="")
         self.page = self.new_page()
-
-    def _route(self, route) -> None:  # type: ignore[no-untyped-def]
-        host = urlparse(route.request.url).hostname
-        if host == "127.0.0.1":
-            route.continue_()
-        else:
-            self.foreign.append(route.request.url)
-            route.abort()
 
     def new_page(self):  # type: ignore[no-untyped-def]
         page = self.context.new_page()

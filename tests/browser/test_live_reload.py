@@ -20,7 +20,6 @@ from typing import Iterator
 
 import pytest
 
-from course_helpers import CHROMIUM, launch_chromium, require_tool
 
 URL_RE = re.compile(r"Serving .* at (http://\S+) \(Ctrl-C to stop\)")
 TIMEOUT_MS = 10_000
@@ -75,13 +74,6 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=15) == 0, log.read_text()
     assert "Traceback" not in log.read_text()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    require_tool(CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
-    with launch_chromium() as launched:
-        yield launched
 
 
 def wait_connected(url: str, clients: int = 1) -> None:

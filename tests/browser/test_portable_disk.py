@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import _build, write_course
+from course_helpers import watch_requests
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +32,7 @@ class DiskSession:
         self.context = browser.new_context(viewport={"width": 1400, "height": 900}, color_scheme=scheme)
         self.problems: list[str] = []
         self.requests: list[str] = []
-        self.context.route("**/*", self._route)
+        watch_requests(self.context, self._seen, self.problems, prefix="not a file: ")
         self.page = self.context.new_page()
         self.page.on("requestfailed", self._failed)
         self.page.on("console", lambda m: self.problems.append(f"console: {m.text}") if m.type == "error" else None)
@@ -39,18 +40,13 @@ class DiskSession:
 
     def _failed(self, request) -> None:  # type: ignore[no-untyped-def]
         # ERR_ABORTED is a load cut short by leaving the page (the favicon, say), not a missing
-        # file: that is ERR_FILE_NOT_FOUND. Requests to other hosts are caught in _route.
+        # file: that is ERR_FILE_NOT_FOUND. Requests to other hosts are caught in _seen.
         if request.failure != "net::ERR_ABORTED":
             self.problems.append(f"failed: {request.url} {request.failure}")
 
-    def _route(self, route) -> None:  # type: ignore[no-untyped-def]
-        url = route.request.url
+    def _seen(self, url: str) -> bool:
         self.requests.append(url)
-        if url.startswith("file://"):
-            route.continue_()
-        else:
-            self.problems.append(f"not a file: {url}")
-            route.abort()
+        return url.startswith("file://")
 
 
 @pytest.fixture

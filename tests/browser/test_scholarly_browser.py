@@ -10,10 +10,11 @@ import functools
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterator
+from urllib.parse import urlparse
 
 import pytest
 
-from course_helpers import run_build, topic, write_course
+from course_helpers import run_build, topic, watch_requests, write_course
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8"
                     "cfc000000301010018dd8db00000000049454e44ae426082")
@@ -58,8 +59,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def page(browser: Any, site_url: str) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     problems: list[str] = []
-    context.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url
-                  else (problems.append(route.request.url), route.abort()))
+    watch_requests(context, lambda url: urlparse(url).hostname == "127.0.0.1", problems)
     tab = context.new_page()
     tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from course_helpers import CHROMIUM, launch_chromium, pagefind_available, require_tool
+from course_helpers import CHROMIUM, pagefind_available, require_tool, watch_requests
 
 REPO = Path(__file__).resolve().parents[2]
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -44,16 +44,10 @@ def server(demo_site: Path) -> Iterator[str]:
     httpd.shutdown()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    require_tool(CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
-    with launch_chromium() as launched:
-        yield launched
-
-
 @pytest.fixture()
 def page_factory(browser, server):  # type: ignore[no-untyped-def]
-    """New pages that record console errors and fail on any request to another host."""
+    """New pages (each in a context of its own) that record console errors and fail on any
+    request to another host."""
     contexts = []
     foreign: list[str] = []
     errors: list[str] = []
@@ -62,18 +56,12 @@ def page_factory(browser, server):  # type: ignore[no-untyped-def]
         context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
         contexts.append(context)
         host = urlsplit(server).netloc
-
-        def guard(route):  # type: ignore[no-untyped-def]
-            if urlsplit(route.request.url).netloc != host and not route.request.url.startswith("data:"):
-                foreign.append(route.request.url)
-                return route.abort()
-            return route.continue_()
-
-        context.route("**/*", guard)
-        page = context.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        return page
+        watch_requests(context, lambda url: urlsplit(url).netloc == host or url.startswith("data:"),
+                       foreign, prefix="")
+        # On the context, so that further tabs of it (context.new_page()) are watched too.
+        context.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        context.on("weberror", lambda e: errors.append(str(e.error)))
+        return context.new_page()
 
     make.foreign = foreign  # type: ignore[attr-defined]
     make.errors = errors  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from course_helpers import require_tool
+from course_helpers import require_tool, settle
 from coursebuild.assets import axe_core_js
 
 pytestmark = pytest.mark.browser
@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 PAGES = ["/", "/topics/citations/", "/glossary/", "/bibliography/", "/map/"]
 # Every kind of page at desktop width, and a topic page at phone width (its own layout).
 AXE_PAGES = [(p, 1400) for p in PAGES + ["/topics/", "/search/"]] + [("/topics/citations/", 400)]
+OTHER_PAGES = PAGES + ["/topics/", "/search/", "/topics/math-with-katex/", "/nope/"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -25,7 +26,7 @@ def test_no_serious_axe_violations(page_factory, server, scheme: str) -> None:  
     pages = {width: page_factory(width=width, scheme=scheme) for width in {w for _, w in AXE_PAGES}}
     for path, width in AXE_PAGES:
         page = pages[width]
-        page.goto(server + path, wait_until="networkidle")
+        settle(page, server + path)
         assert page.evaluate("document.documentElement.dataset.theme") == scheme
         page.add_script_tag(path=str(axe))
         result = page.evaluate("async () => JSON.stringify(await axe.run(document))")
@@ -36,7 +37,12 @@ def test_no_serious_axe_violations(page_factory, server, scheme: str) -> None:  
 
 
 def test_pages_make_no_request_elsewhere_and_log_no_errors(page_factory, server) -> None:  # type: ignore[no-untyped-def]
-    page = page_factory()
-    for path in PAGES + ["/topics/", "/search/", "/topics/math-with-katex/", "/nope/"]:
-        page.goto(server + path, wait_until="networkidle")
+    # Every page in a tab of its own, so that their waits for an idle network (half a
+    # second without a request, to catch requests made after the page loaded) overlap.
+    first = page_factory()
+    tabs = [first] + [first.context.new_page() for _ in OTHER_PAGES[1:]]
+    for tab, path in zip(tabs, OTHER_PAGES):
+        tab.goto(server + path, wait_until="commit")
+    for tab in tabs:
+        tab.wait_for_load_state("networkidle")
     assert not [e for e in page_factory.errors if "404" not in e], page_factory.errors

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from course_helpers import settle
+
 pytestmark = pytest.mark.browser
 
 
@@ -18,7 +20,7 @@ def tab_to(page, predicate: str, limit: int = 300) -> None:  # type: ignore[no-u
 
 def test_tab_reaches_side_note_toggle_and_citation_popover(page_factory, server) -> None:  # type: ignore[no-untyped-def]
     page = page_factory(width=400, height=800)
-    page.goto(f"{server}/topics/learning-path/", wait_until="networkidle")
+    settle(page, f"{server}/topics/learning-path/")
     tab_to(page, "document.activeElement.classList.contains('sidenote-ref')")
     note_id = page.evaluate("document.activeElement.getAttribute('aria-controls')")
     note = page.locator(f"[id='{note_id}']")
@@ -27,7 +29,7 @@ def test_tab_reaches_side_note_toggle_and_citation_popover(page_factory, server)
     assert note.is_visible()
     page.keyboard.press("Enter")
     assert note.is_hidden()
-    page.goto(f"{server}/topics/citations/", wait_until="networkidle")
+    settle(page, f"{server}/topics/citations/")
     tab_to(page, "document.activeElement.classList.contains('cite-link')")
     popover = page.locator("#cb-popover")
     popover.wait_for(state="visible")
@@ -38,11 +40,11 @@ def test_tab_reaches_side_note_toggle_and_citation_popover(page_factory, server)
 
 def test_finished_topic_survives_reload_in_the_sidebar(page_factory, server) -> None:  # type: ignore[no-untyped-def]
     page = page_factory()
-    page.goto(f"{server}/topics/math-with-katex/", wait_until="networkidle")
+    settle(page, f"{server}/topics/math-with-katex/")
     page.get_by_role("button", name="Mark as finished").click()
-    page.reload(wait_until="networkidle")
+    settle(page)
     item = page.locator(".sidebar .nav-topic[data-slug='math-with-katex']")
     assert "is-finished" in (item.get_attribute("class") or "")
-    page.goto(f"{server}/topics/", wait_until="networkidle")
+    settle(page, f"{server}/topics/")
     card = page.locator(".topic-card[data-slug='math-with-katex']")
     assert "is-finished" in (card.get_attribute("class") or "")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from course_helpers import settle
+
 pytestmark = pytest.mark.browser
 
 
 def test_clicking_a_map_node_opens_its_topic(page_factory, server) -> None:  # type: ignore[no-untyped-def]
     page = page_factory()
-    page.goto(f"{server}/map/", wait_until="networkidle")
+    settle(page, f"{server}/map/")
     nodes = page.locator("svg a.map-node")
     assert nodes.count() >= 8
     node = page.locator("svg a.map-node[data-slug='citations']")
@@ -20,9 +22,9 @@ def test_clicking_a_map_node_opens_its_topic(page_factory, server) -> None:  # t
 
 def test_map_nodes_are_keyboard_links_and_show_finished_topics(page_factory, server) -> None:  # type: ignore[no-untyped-def]
     page = page_factory()
-    page.goto(f"{server}/topics/front-matter/", wait_until="networkidle")
+    settle(page, f"{server}/topics/front-matter/")
     page.get_by_role("button", name="Mark as finished").click()
-    page.goto(f"{server}/map/", wait_until="networkidle")
+    settle(page, f"{server}/map/")
     finished = page.locator("svg a.map-node.is-finished")
     assert finished.count() == 1
     assert finished.first.get_attribute("data-slug") == "front-matter"

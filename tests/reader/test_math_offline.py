@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from course_helpers import settle
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -13,8 +15,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshot
 
 def test_katex_fonts_load_from_the_site(page_factory, server) -> None:  # type: ignore[no-untyped-def]
     page = page_factory()
-    page.goto(f"{server}/topics/math-with-katex/", wait_until="networkidle")
-    page.evaluate("document.fonts.ready")
+    settle(page, f"{server}/topics/math-with-katex/")
     loaded = page.evaluate("""() => [...document.fonts].filter(f => f.status === 'loaded')
                                      .map(f => f.family.replace(/["']/g, ''))""")
     assert "KaTeX_Main" in loaded and "KaTeX_Math" in loaded, loaded
@@ -27,7 +28,7 @@ def test_katex_fonts_load_from_the_site(page_factory, server) -> None:  # type: 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots_for_review(page_factory, server, width: int, scheme: str) -> None:  # type: ignore[no-untyped-def]
     page = page_factory(width=width, scheme=scheme)
-    page.goto(f"{server}/topics/asides-and-questions/", wait_until="networkidle")
+    settle(page, f"{server}/topics/asides-and-questions/")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / f"demo-topic-{width}-{scheme}.png"
     page.screenshot(path=str(target), full_page=True)
@@ -43,7 +44,7 @@ def test_every_katex_font_the_stylesheet_names_loads(page_factory, server) -> No
     failed: list[str] = []
     page.on("response", lambda r: statuses.__setitem__(r.url, r.status))
     page.on("requestfailed", lambda r: failed.append(r.url))
-    page.goto(f"{server}/topics/math-with-katex/", wait_until="networkidle")
+    settle(page, f"{server}/topics/math-with-katex/")
     faces = page.evaluate("""async () => {
         const katex = [...document.fonts].filter(f => f.family.replace(/["']/g, '').startsWith('KaTeX_'));
         await Promise.all(katex.map(f => f.load().catch(() => null)));

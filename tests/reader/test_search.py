@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from course_helpers import settle
+
 pytestmark = pytest.mark.browser
 
 # "topological order" is explained in the body of the learning-path topic,
@@ -14,7 +16,7 @@ QUERY = "topological"
 
 def test_search_page_finds_a_body_term_and_lands_on_its_section(page_factory, server) -> None:  # type: ignore[no-untyped-def]
     page = page_factory()
-    page.goto(f"{server}/search/?q={QUERY}", wait_until="networkidle")
+    settle(page, f"{server}/search/?q={QUERY}")
     sub = page.locator(".search-results a[href*='/topics/learning-path/#']").first
     sub.wait_for(timeout=10_000)
     href = sub.get_attribute("href")
@@ -28,7 +30,7 @@ def test_search_page_finds_a_body_term_and_lands_on_its_section(page_factory, se
 
 def test_search_dialog_opens_with_slash_and_finds_results(page_factory, server) -> None:  # type: ignore[no-untyped-def]
     page = page_factory()
-    page.goto(f"{server}/topics/front-matter/", wait_until="networkidle")
+    settle(page, f"{server}/topics/front-matter/")
     page.keyboard.press("/")
     dialog = page.locator("#search-dialog")
     dialog.wait_for(state="visible")
@@ -42,7 +44,7 @@ def test_search_dialog_opens_with_slash_and_finds_results(page_factory, server) 
 
 def test_glossary_terms_are_searchable(page_factory, server) -> None:  # type: ignore[no-untyped-def]
     page = page_factory()
-    page.goto(f"{server}/search/?q=shortcode", wait_until="networkidle")
+    settle(page, f"{server}/search/?q=shortcode")
     page.locator(".search-results a").first.wait_for(timeout=10_000)
     hrefs = page.locator(".search-results a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     assert any("/glossary/" in h for h in hrefs), hrefs
@@ -73,7 +75,7 @@ def test_search_works_under_a_base_url(browser, prefixed_server) -> None:  # typ
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     try:
         page = context.new_page()
-        page.goto(f"{prefixed_server}/guide/search/?q={QUERY}", wait_until="networkidle")
+        settle(page, f"{prefixed_server}/guide/search/?q={QUERY}")
         link = page.locator(".search-results a[href*='/guide/topics/learning-path/']").first
         link.wait_for(timeout=10_000)
         link.click()

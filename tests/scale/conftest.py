@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from course_helpers import CHROMIUM, launch_chromium
+from course_helpers import watch_requests
 
 from .course import write_scale_course
 
@@ -44,14 +44,6 @@ def scale_server(scale_site: Path) -> Iterator[str]:
     httpd.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser)")
-    with launch_chromium() as launched:
-        yield launched
-
-
 @pytest.fixture()
 def open_page(browser, scale_server):  # type: ignore[no-untyped-def]
     """``open_page(path, width=1400, ...)``: a loaded page; fails the test on console
@@ -65,14 +57,7 @@ def open_page(browser, scale_server):  # type: ignore[no-untyped-def]
         context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme,
                                       reduced_motion=motion, **extra)
         contexts.append(context)
-
-        def guard(route):  # type: ignore[no-untyped-def]
-            if urlsplit(route.request.url).netloc != host:
-                problems.append(f"request to another host: {route.request.url}")
-                return route.abort()
-            return route.continue_()
-
-        context.route("**/*", guard)
+        watch_requests(context, lambda url: urlsplit(url).netloc == host, problems)
         page = context.new_page()
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
