@@ -226,6 +226,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 
 
+def axe_options(scheme: str) -> str:
+    """axe.run's options (a JavaScript object) for a page in ``scheme``: every rule in the
+    light theme; in the dark theme only the rules a theme can change (the colours), since
+    the page's structure is the same in both and was checked in light."""
+    if scheme == "light":
+        return "{resultTypes: ['violations']}"
+    return ("{resultTypes: ['violations'], runOnly: {type: 'rule', values: "
+            "['color-contrast', 'link-in-text-block']}}")
+
+
 def settle(page: Any, url: str | None = None) -> None:
     """Open ``url`` (or reload) and wait for the load event and the page's fonts.
 

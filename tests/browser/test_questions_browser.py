@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from course_helpers import topic, write_course
+from course_helpers import axe_options, topic, write_course
 
 REPO = Path(__file__).resolve().parents[2]
 TOPIC = "/topics/attention/"
@@ -269,17 +269,17 @@ def test_no_serious_accessibility_violations(open_site, scheme: str) -> None:  #
     question(page, 2).get_by_label("The value matrix").check()
     question(page, 2).get_by_role("button", name="Check").click()
     page.get_by_role("button", name="Mark as finished").click()
-    found = _violations(page, source, TOPIC)
+    found = _violations(page, source, TOPIC, scheme)
     page = session.goto("/review/")
     page.get_by_role("button", name="Show answer").click()
     expect(page.locator("[data-review-back]")).to_be_visible()
-    found += _violations(page, source, "/review/")
+    found += _violations(page, source, "/review/", scheme)
     assert not found, "\n".join(found)
 
 
-def _violations(page, source: str, path: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _violations(page, source: str, path: str, scheme: str) -> list[str]:  # type: ignore[no-untyped-def]
     page.add_script_tag(content=source)
-    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+    found = page.evaluate(f"""async () => (await axe.run(document, {axe_options(scheme)}))
         .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
         .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))""")
     return [f"{path}: {v}" for v in found]

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from course_helpers import axe_options
 from coursebuild.assets import axe_core_js
 
 from .course import COMMON, LONG, TARGET
@@ -201,7 +202,7 @@ def test_axe_finds_nothing_serious_with_the_search_open(open_page, scheme: str) 
             page.locator("#search-dialog .search-result mark").first.wait_for(timeout=10_000)
         page.add_script_tag(path=str(axe))
         result = json.loads(page.evaluate(
-            "async () => JSON.stringify(await axe.run(document, {resultTypes: ['violations']}))"))
+            f"async () => JSON.stringify(await axe.run(document, {axe_options(scheme)}))"))
         found += [(path, v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]
                   if v["impact"] in ("serious", "critical")]
     assert not found, found
