@@ -65,10 +65,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 # Tests that share a session-scoped site run on one xdist worker (``--dist loadgroup`` in
-# the Makefile), so each of those sites is built once per run, not once per worker.
-_SHARED_SITES = {"reader": "demo-site", "scale": "scale-site", "test_theme_browser.py": "browser-site"}
+# the Makefile), so each of those sites is built once per run, not once per worker; so do
+# the browser modules whose site (or PDF) is module-scoped.
+_SHARED_SITES = {"reader": "demo-site", "scale": "scale-site", "test_theme_browser.py": "browser-site",
+                 **{name: name for name in ("test_pdf.py", "test_portable_disk.py", "test_questions_browser.py",
+                                            "test_scholarly_browser.py", "test_live_reload.py")}}
 
 
+# tryfirst: xdist's worker reads the marks in its own hook of the same name.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         parts = item.path.parts

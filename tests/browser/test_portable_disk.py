@@ -6,10 +6,12 @@ a directory URL without index.html or a fetch() of the search index would fail.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import _build, write_course
 from course_helpers import watch_requests
@@ -124,8 +126,10 @@ def test_review_cards_load_from_disk(disk: DiskSession, portable_site: Path) -> 
     page = disk.page
     page.goto((portable_site / "topics/signals-and-noise/index.html").as_uri())
     page.click(".finish-toggle")
+    expect(page.locator(".finish-toggle")).to_have_attribute("aria-pressed", "true")
     page.goto((portable_site / "review/index.html").as_uri())
     front = page.locator("[data-review-front]")
+    expect(page.locator("[data-review-status]")).to_have_text(re.compile(r"\d+ cards? to review\."))
     front.wait_for()
     assert front.inner_text().strip() in {"Signal", "Noise floor"}  # a term of the finished topic
 
