@@ -51,6 +51,19 @@ class DiskSession:
         return url.startswith("file://")
 
 
+def open_once_stored(page, path: Path, stored: str) -> None:  # type: ignore[no-untyped-def]
+    """Open ``path`` until the JavaScript condition ``stored`` holds (at most 5 s).
+
+    Chromium hands a file:// page's localStorage writes to its browser process a moment
+    later, so a page opened right after a click may not see them yet (a reader's next
+    click never comes that fast)."""
+    for _ in range(20):
+        page.goto(path.as_uri())
+        if page.evaluate(stored):
+            return
+        page.wait_for_timeout(250)
+
+
 @pytest.fixture
 def disk(browser):  # type: ignore[no-untyped-def]
     session = DiskSession(browser)
@@ -108,7 +121,7 @@ def test_progress_and_theme_survive_navigation_from_disk(disk: DiskSession, port
     page.goto((portable_site / "topics/measuring-error/index.html").as_uri())
     page.click(".finish-toggle")
     page.click(".theme-toggle")
-    page.goto((portable_site / "index.html").as_uri())
+    open_once_stored(page, portable_site / "index.html", "document.documentElement.dataset.theme === 'dark'")
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     card = page.locator(".topic-card[data-slug='measuring-error']")
     assert "is-finished" in (card.get_attribute("class") or "")
@@ -127,9 +140,11 @@ def test_review_cards_load_from_disk(disk: DiskSession, portable_site: Path) -> 
     page.goto((portable_site / "topics/signals-and-noise/index.html").as_uri())
     page.click(".finish-toggle")
     expect(page.locator(".finish-toggle")).to_have_attribute("aria-pressed", "true")
-    page.goto((portable_site / "review/index.html").as_uri())
+    status = page.locator("[data-review-status]")
+    open_once_stored(page, portable_site / "review/index.html",
+                     "!document.querySelector('[data-review-status]').textContent.startsWith('No cards yet')")
+    expect(status).to_have_text(re.compile(r"\d+ cards? to review\."))
     front = page.locator("[data-review-front]")
-    expect(page.locator("[data-review-status]")).to_have_text(re.compile(r"\d+ cards? to review\."))
     front.wait_for()
     assert front.inner_text().strip() in {"Signal", "Noise floor"}  # a term of the finished topic
 
