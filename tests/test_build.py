@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from coursebuild.diskcache import course_cache_dir
-from course_helpers import run_build, run_cli, snapshot, topic, write_course
+from course_helpers import run_build, run_cli, snapshot, topic, touch, write_course
 
 BIB = """\
 @book{knuth1984literate,
@@ -184,6 +184,7 @@ def test_default_output_folder_is_site_in_the_course(tmp_path: Path) -> None:
     assert run.code == 0, run.stderr
     assert (course / "_site/topics/a/index.html").is_file()
     # _site inside the course is not mistaken for content on the next build.
+    touch(course / "content/topics/a.md")
     assert run_cli("build", course, "--no-search").code == 0
 
 

@@ -21,7 +21,7 @@ from typing import Any, Callable, ContextManager
 
 import jinja2
 
-from . import assets, confine, course as course_mod, links, structure, xrefs
+from . import assets, confine, course as course_mod, links, structure, uptodate, xrefs
 from .bib import load_all
 from .bib.citing import check_style, cited_keys, citation_mode, style_stamp as _style_stamp
 from .bib.styles import apply_style
@@ -73,6 +73,7 @@ class Builder:
     def build(self) -> BuildResult:
         start = time.perf_counter()
         result = BuildResult()
+        self._inputs: str | None = None  # what uptodate.py records once this build has written
         try:
             self._run(result)
         except TemplateFailure as exc:
@@ -91,6 +92,8 @@ class Builder:
             result.diagnostics.append(Diagnostic(".", 0, 0, Severity.ERROR, "assets", str(exc)))
             result.usage_error = True
         result.diagnostics.sort(key=sort_key)
+        if self._inputs is not None and result.written:
+            uptodate.remember(course_cache_dir(self.course_dir), self._inputs, self.options.out_dir.resolve(), result)
         result.seconds = time.perf_counter() - start
         return result
 
@@ -98,6 +101,8 @@ class Builder:
         """The stages in order; each adds its diagnostics to ``result``."""
         config = self._configure(result)
         if config is None:
+            return
+        if self._kept(result):
             return
         self._tell("reading pages")
         course, bib, glossary = self._model(config, result)
@@ -132,6 +137,13 @@ class Builder:
             self._write(site_files, config, result, release, store)
             if store is not None:
                 store.save()  # only now does the output hold what it records
+
+    def _kept(self, result: BuildResult) -> bool:
+        """Nothing the build reads changed since the last one (uptodate.py): output kept."""
+        self._inputs, record = uptodate.check(self.options, self.course_dir, course_cache_dir(self.course_dir))
+        if record is not None:
+            uptodate.replay(record, result)
+        return record is not None
 
     def _configure(self, result: BuildResult) -> CourseConfig | None:
         """course.yml and the output folder: problems here stop the build (exit 2)."""
