@@ -3,12 +3,13 @@ diagnostics with positions, the formula size cap, and batching that changes noth
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from course_helpers import Run, run_build, topic, write_course
-from coursebuild.markdown.math import MAX_FORMULA_CHARS, prepare, render_math
+from coursebuild.markdown.math import KATEX_HTML_END, KATEX_HTML_IGNORED, MAX_FORMULA_CHARS, prepare, render_math
 
 MACROS = r"""
 % the course's notation
@@ -79,3 +80,24 @@ def test_a_batch_renders_exactly_what_single_formulas_do() -> None:
     assert len(math._CACHE) == 40
     assert [render_math(tex, display) for tex, display in formulas] == single
     assert all('<span class="katex' in html for html, _ in single)
+
+
+@pytest.mark.parametrize("tex, display", [
+    ("x^2 + \\frac{a}{b}", False),
+    ("\\sum_{i=1}^n i = \\frac{n(n+1)}{2} \\tag{1}", True),
+    ("\\begin{aligned} a &= b \\\\ c &= \\sqrt{d} \\end{aligned}", True),
+])
+def test_the_visual_copy_ends_where_its_marker_says(tex: str, display: bool) -> None:
+    """search.py cuts each formula's visual copy (which Pagefind ignores) from the pages it
+    gives Pagefind, from its opening tag to the comment after it, without parsing."""
+    html, _ = render_math(tex, display)
+    start = html.index(KATEX_HTML_IGNORED)
+    depth, pos = 0, start
+    for match in re.finditer(r"<span\b|</span>", html[start:]):
+        depth += -1 if match.group(0) == "</span>" else 1
+        if depth == 0:
+            pos = start + match.end()
+            break
+    assert html[pos:pos + len(KATEX_HTML_END)] == KATEX_HTML_END
+    assert html.count(KATEX_HTML_END) == 1
+    assert html[pos + len(KATEX_HTML_END):] == "</span>" * (2 if display else 1)

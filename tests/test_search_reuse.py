@@ -4,6 +4,7 @@ previous index into the new site; an edited page gets a new index."""
 from __future__ import annotations
 
 import contextlib
+import shutil
 from pathlib import Path
 from typing import Iterator
 
@@ -49,3 +50,25 @@ def test_serve_swaps_its_new_index_in_while_holding_the_readers_lock(tmp_path: P
     search.index_in_place(out, guard)
     assert seen == [("locked", True, True), ("unlocked", False, False)]
     assert sorted(p.name for p in out.iterdir() if "pagefind" in p.name) == ["pagefind"]
+
+
+def test_pagefind_reads_pages_without_visual_math_and_builds_the_same_index(tmp_path: Path) -> None:
+    """The build gives Pagefind its pages without each formula's visual copy (ignored by
+    Pagefind anyway): the index must be byte for byte the one of the pages as written."""
+    course = write_course(tmp_path / "c", {
+        "content/topics/t.md": topic("T", 1, "Alpha $x^2 + y$ beta.\n\n$$\\sum_{i=1}^n i \\tag{1}$$\n\nGamma.\n"),
+        "content/topics/u.md": topic("U", 2, "No math here, delta.\n"),
+    })
+    out = tmp_path / "out"
+    assert run_cli("build", course, "--out", out).code == 0
+    assert not (out / search.SEARCH_COPY).exists()
+    page = (out / "topics/t/index.html").read_text()
+    assert page.count("<!--/katex-html-->") == 2
+    plain = tmp_path / "plain"
+    shutil.copytree(out, plain, ignore=shutil.ignore_patterns("pagefind"))
+    search._run_pagefind(["--site", str(plain), "--output-path", str(tmp_path / "direct")])
+    built = {p.relative_to(out / "pagefind"): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+    direct = {p.relative_to(tmp_path / "direct"): p.read_bytes()
+              for p in (tmp_path / "direct").rglob("*") if p.is_file()}
+    del built[Path(search.DIGEST_FILE)]
+    assert built == direct

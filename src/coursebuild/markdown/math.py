@@ -46,6 +46,11 @@ def prepare(formulas: Iterable[tuple[str, bool]], macros: tuple[tuple[str, str],
         _CACHE[(tex, display, macros)] = answer
 
 
+KATEX_HTML = '<span class="katex-html" aria-hidden="true">'
+KATEX_HTML_IGNORED = '<span class="katex-html" aria-hidden="true" data-pagefind-ignore="">'
+KATEX_HTML_END = "<!--/katex-html-->"
+
+
 def render_math(tex: str, display: bool,
                 macros: tuple[tuple[str, str], ...] = NO_MACROS) -> tuple[str, tuple[str, ...]]:
     """KaTeX HTML+MathML for ``tex`` and KaTeX's warnings; raises :class:`MathError`
@@ -59,9 +64,13 @@ def render_math(tex: str, display: bool,
         answer = _CACHE[(tex, display, macros)]
     if answer.html is None:
         raise MathError((answer.error or "unknown KaTeX error").replace("KaTeX parse error: ", ""))
-    # The visual copy is for eyes only: search indexes the MathML copy once, not both.
-    html = answer.html.replace('<span class="katex-html" aria-hidden="true">',
-                               '<span class="katex-html" aria-hidden="true" data-pagefind-ignore="">')
+    # The visual copy is for eyes only: search indexes the MathML copy once, not both. It is
+    # the last child of the formula's span (two spans deep in display math), and a comment
+    # after it lets the indexer cut it from its copy of the page without parsing (search.py).
+    html = answer.html.replace(KATEX_HTML, KATEX_HTML_IGNORED)
+    closing = "</span>" * (2 if display else 1)
+    if html.count(KATEX_HTML_IGNORED) == 1 and html.endswith(closing):
+        html = html[:-len(closing)] + KATEX_HTML_END + closing
     return html, answer.warnings
 
 
