@@ -72,3 +72,13 @@ def test_pagefind_reads_pages_without_visual_math_and_builds_the_same_index(tmp_
               for p in (tmp_path / "direct").rglob("*") if p.is_file()}
     del built[Path(search.DIGEST_FILE)]
     assert built == direct
+
+
+def test_a_formula_without_its_marker_is_kept_whole() -> None:
+    """Were KaTeX ever to give a formula another shape (no marker after its visual copy), the
+    cut must not run on to the next formula's marker and take the text between them."""
+    start, end = search._KATEX_START, search._KATEX_END
+    unmarked = start + b"<span>1</span></span>"
+    marked = start + b"<span>2</span></span>" + end
+    page = b"<p>a " + unmarked + b" between " + marked + b" c</p>"
+    assert search._without_visual_math(page) == b"<p>a " + unmarked + b" between  c</p>"

@@ -87,13 +87,19 @@ def _copy_for_search(site_dir: Path, copy: Path) -> None:
 
 
 def _without_visual_math(page: bytes) -> bytes:
-    parts, start = [], 0
-    while (begin := page.find(_KATEX_START, start)) >= 0:
+    """``page`` without each marked visual copy; one without its marker (see
+    markdown/math.py) is left in, never cut up to the next formula's marker."""
+    parts, start, search = [], 0, 0
+    while (begin := page.find(_KATEX_START, search)) >= 0:
         end = page.find(_KATEX_END, begin)
+        following = page.find(_KATEX_START, begin + 1)
         if end < 0:
             break
+        if 0 <= following < end:  # this one has no marker: keep it
+            search = following
+            continue
         parts.append(page[start:begin])
-        start = end + len(_KATEX_END)
+        start = search = end + len(_KATEX_END)
     parts.append(page[start:])
     return b"".join(parts)
 
