@@ -133,7 +133,8 @@ class Builder:
             site_files: dict[str, Content] = {**files, **outputs}
             if self._portable(config):
                 site_files = portable.make_portable(site_files, config.title, config.author, self.options.search)
-            release = (lambda: None) if self.options.keep_site else lambda: self._release(site_files, outputs, bodies)
+            release = (lambda: None) if self.options.keep_site else \
+                lambda: self._release(everything, site_files, outputs, bodies)
             self._write(site_files, config, result, release, store)
             if store is not None:
                 store.save()  # only now does the output hold what it records
@@ -267,11 +268,13 @@ class Builder:
         return indexer
 
     @staticmethod
-    def _release(*held: dict[str, Any]) -> None:
+    def _release(pages: list[course_mod.Page], *held: dict[str, Any]) -> None:
         """Once the staging folder holds every page, ``coursebuild build`` needs neither the
-        pages nor the rendered bodies any more: give their memory back before Pagefind
-        starts, so the two processes' peaks do not add up (at 1,000 topics the pages and
-        bodies are most of coursebuild's memory)."""
+        pages, their Markdown nor the rendered bodies any more: give their memory back before
+        Pagefind starts, so the two processes' peaks do not add up (at 1,000 topics the pages
+        and bodies are most of coursebuild's memory)."""
+        for page in pages:
+            page.let_go_of_body()
         for mapping in held:
             mapping.clear()
         gc.collect()
