@@ -122,3 +122,20 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path: Path) -> None
     os.utime(source, ns=times)
     build(course, out, "--no-search")
     assert "Fourth." in (out / "topics/two/index.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_behind_a_symbolic_link_is_seen(tmp_path: Path) -> None:
+    """A topic that is a link to a file in a folder the record does not list (node_modules):
+    the link's own times do not change when the file it leads to is edited, so the record
+    holds its target's too."""
+    course, out = write_course(tmp_path / "course", COURSE), tmp_path / "out"
+    real = course / "node_modules" / "shared" / "two.md"
+    real.parent.mkdir(parents=True)
+    topic_file = course / "content/topics/a/two/index.md"
+    real.write_bytes(topic_file.read_bytes())
+    topic_file.unlink()
+    topic_file.symlink_to(real)
+    build(course, out, "--no-search")
+    real.write_text(real.read_text(encoding="utf-8").replace("Second.", "Linked edit."), encoding="utf-8")
+    build(course, out, "--no-search")
+    assert "Linked edit." in (out / "topics/two/index.html").read_text(encoding="utf-8")
