@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import sys
 from importlib import metadata
@@ -32,6 +33,7 @@ from .diagnostics import Diagnostic, Severity
 from .pages import code_fingerprint
 
 FILE_NAME = "uptodate.json"
+_NAME_RE = re.compile(r"[A-Za-z0-9._-]*")  # a requirement's distribution name
 
 # Folders of a course folder that no build reads: version control, environments, caches.
 # The output folder and its staging and old copies (".NAME.staging-PID") are skipped too.
@@ -140,7 +142,7 @@ def _listing(digest: "hashlib.blake2b", root: Path, skip: Path | None) -> None:
             if entry.name in SKIPPED or (skip is not None and _beside(path, skip)):
                 continue
             info = entry.stat(follow_symlinks=False)
-            line = f"{path}|{info.st_mode}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}|{info.st_ino}"
+            line = f"{path}|{_stamp(info)}"
             if stat.S_ISLNK(info.st_mode):
                 line += "|" + _link_target(path)
             elif stat.S_ISDIR(info.st_mode):
@@ -153,13 +155,15 @@ def _beside(path: Path, out_dir: Path) -> bool:
     return path == out_dir or (path.parent == out_dir.parent and path.name.startswith(f".{out_dir.name}."))
 
 
+def _stamp(info: os.stat_result) -> str:
+    return f"{info.st_mode}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}|{info.st_ino}"
+
+
 def _link_target(path: Path) -> str:
     """Where a link leads, with what is there now (a link's own times do not change when
     its target does)."""
     try:
-        target = os.readlink(path)
-        info = path.stat()
-        return f"{target}|{info.st_mode}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}|{info.st_ino}"
+        return f"{os.readlink(path)}|{_stamp(path.stat())}"
     except OSError:
         return "dangling"
 
@@ -171,7 +175,7 @@ def _library_versions() -> tuple[tuple[str, str], ...] | None:
         required = metadata.requires("coursebuild") or []
     except metadata.PackageNotFoundError:
         return None
-    names = sorted({_name(r) for r in required if "extra ==" not in r})
+    names = sorted({_NAME_RE.match(r).group(0) for r in required if "extra ==" not in r})  # type: ignore[union-attr]
     versions = []
     for name in names:
         try:
@@ -179,10 +183,3 @@ def _library_versions() -> tuple[tuple[str, str], ...] | None:
         except metadata.PackageNotFoundError:
             versions.append((name, ""))
     return tuple(versions)
-
-
-def _name(requirement: str) -> str:
-    for i, char in enumerate(requirement):
-        if not (char.isalnum() or char in "-_."):
-            return requirement[:i]
-    return requirement
