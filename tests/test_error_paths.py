@@ -72,7 +72,7 @@ def test_pagefind_failing_fails_the_build_and_keeps_the_output(course: Path, pre
                                                                message: str) -> None:
     out, before = previous
     program = fake_pagefind(tmp_path, script)
-    monkeypatch.setattr(search, "pagefind_executable", lambda: program)
+    monkeypatch.setattr(search.pagefind, "pagefind_executable", lambda: program)
     result = build(course, out, search=True)
     assert lines(result) == [f".: error: {message}"]
     assert not result.written and snapshot(out) == before
@@ -83,8 +83,8 @@ def test_pagefind_that_hangs_is_stopped(course: Path, previous, tmp_path: Path, 
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     out, before = previous
     program = fake_pagefind(tmp_path, "exec sleep 30")
-    monkeypatch.setattr(search, "pagefind_executable", lambda: program)
-    monkeypatch.setattr(search, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(search.pagefind, "pagefind_executable", lambda: program)
+    monkeypatch.setattr(search.pagefind, "TIMEOUT_SECONDS", 0.5)
     result = build(course, out, search=True)
     (message,) = lines(result)
     assert message.startswith(f".: error: Pagefind could not run: Command '['{program}', '--site', ")
@@ -96,7 +96,7 @@ def test_pagefind_program_missing(course: Path, previous, tmp_path: Path,  # typ
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     out, before = previous
     gone = tmp_path / "nowhere" / "pagefind"
-    monkeypatch.setattr(search, "pagefind_executable", lambda: gone)
+    monkeypatch.setattr(search.pagefind, "pagefind_executable", lambda: gone)
     result = build(course, out, search=True)
     assert lines(result) == [f".: error: Pagefind could not run: [Errno 2] No such file or directory: '{gone}'"]
     assert snapshot(out) == before
@@ -118,7 +118,7 @@ def test_failed_reindex_in_place_keeps_the_live_index(tmp_path: Path, monkeypatc
     (site / "pagefind").mkdir(parents=True)
     (site / "pagefind" / "pagefind.js").write_text("live")
     program = fake_pagefind(tmp_path, 'mkdir -p "$4"; echo half > "$4/x"; exit 1')
-    monkeypatch.setattr(search, "pagefind_executable", lambda: program)
+    monkeypatch.setattr(search.pagefind, "pagefind_executable", lambda: program)
     with pytest.raises(search.SearchIndexFailed, match="Pagefind failed: exit 1"):
         search.index_in_place(site)
     assert snapshot(site) == {"pagefind/pagefind.js": b"live"}  # the half-written new index is gone

@@ -33,8 +33,8 @@ def rename(src, dst, *args, **kwargs):
 
 os.rename = rename
 if mode == "pagefind":
-    import coursebuild.search
-    coursebuild.search.pagefind_executable = lambda: Path(os.environ["CB_TEST_PAGEFIND"])
+    import coursebuild.search.pagefind
+    coursebuild.search.pagefind.pagefind_executable = lambda: Path(os.environ["CB_TEST_PAGEFIND"])
 sys.argv = ["coursebuild", *sys.argv[1:]]
 runpy.run_module("coursebuild", run_name="__main__", alter_sys=True)
 """
