@@ -73,3 +73,32 @@ def test_parallel_build_is_the_same_when_the_cache_cannot_be_written(tmp_path: P
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert run_build(course, tmp_path / "serial", "--jobs", "1").code == 0
     assert snapshot(tmp_path / "parallel") == snapshot(tmp_path / "serial")
+
+
+def test_a_first_build_starts_its_workers_before_reading_the_pages(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """With an empty render cache every body will be rendered: the workers start while the
+    pages are read (pages.EarlyPool) and render them all. With bodies in the cache they do
+    not start early: a build that renders one page needs none."""
+    from coursebuild import pipeline
+    from coursebuild.buildtypes import BuildOptions
+
+    started: list[int] = []
+
+    class Recorded(pipeline.EarlyPool):
+        def __init__(self, workers: int) -> None:
+            started.append(workers)
+            super().__init__(workers)
+
+    monkeypatch.setattr(pipeline, "EarlyPool", Recorded)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    course = fifty_topics(tmp_path / "c")
+    result = pipeline.Builder(BuildOptions(course, tmp_path / "early", jobs=2, search=False)).build()
+    assert result.errors == 0 and result.rendered == 50 and started == [2]
+    assert len(list((tmp_path / "cache").rglob("??/*.json"))) == 50  # stored by the workers
+    write_course(course, {"content/topics/t3.md": topic("T3", 4, "Edited.\n")})
+    result = pipeline.Builder(BuildOptions(course, tmp_path / "early", jobs=2, search=False)).build()
+    assert result.errors == 0 and result.rendered == 1 and started == [2]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-serial"))
+    assert run_build(course, tmp_path / "serial", "--jobs", "1").code == 0
+    assert snapshot(tmp_path / "early") == snapshot(tmp_path / "serial")

@@ -11,6 +11,9 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import pickle
+import shutil
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -137,12 +140,59 @@ def _init_worker(bib: Bibliography, settings: RenderSettings, folder: Path | Non
     _WORKER["store"] = DiskStore(folder) if folder is not None else None
 
 
-def _render_in_worker(job: tuple[str, str, int, str]) -> RenderedBody:
+def _warm_up() -> None:
+    """Start KaTeX (V8) in an early worker while the build reads the course."""
+    from .markdown.katex_engine import engine
+
+    engine()
+
+
+class EarlyPool:
+    """Render workers started before the course is read, for a build that will render
+    many bodies (an empty render cache): a worker's start (a new interpreter, the imports,
+    V8 with KaTeX: about 0.3 s) then overlaps with reading the course instead of following
+    it. The bibliography and settings are not known yet when the workers start: they go
+    to a private file, which each worker reads with its first page."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.folder = Path(tempfile.mkdtemp(prefix="coursebuild-render-"))  # mode 0700
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        for _ in range(workers):  # one task each: a spawning pool starts a worker per task
+            self.pool.submit(_warm_up)
+
+    def give(self, bib: Bibliography, settings: RenderSettings, folder: Path | None) -> str:
+        """Where the workers find the setup of this build's pages."""
+        path = self.folder / "setup"
+        # Our own data for our own workers, gone with the build: not a cache.
+        path.write_bytes(pickle.dumps((bib, settings, folder), protocol=pickle.HIGHEST_PROTOCOL))
+        return str(path)
+
+    def close(self, wait: bool = False) -> None:
+        self.pool.shutdown(wait=wait, cancel_futures=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def cache_is_empty(folder: Path | None) -> bool:
+    """No rendered body on disk yet: the next build renders every page."""
+    if folder is None:
+        return True
+    try:
+        return not any(entry.is_dir() and len(entry.name) == 2 for entry in os.scandir(folder))
+    except OSError:
+        return True
+
+
+def _render_in_worker(job: tuple[str, str, int, str, str]) -> RenderedBody:
     """Render one body. With a disk cache, the worker stores it there itself and sends
     back the body without its HTML, which the build process reads from the cache once
     the workers have ended: the build then never holds every page's HTML while the
     workers still hold their memory (at 1,000 topics that overlap was the build's peak)."""
-    rel, source, line, key = job
+    rel, source, line, key, setup = job
+    if setup and _WORKER.get("setup") != setup:  # an early worker's first page (EarlyPool)
+        with open(setup, "rb") as handle:
+            _init_worker(*pickle.load(handle))
+        _WORKER["setup"] = setup
     bib: Bibliography = _WORKER["bib"]  # type: ignore[assignment]
     body = _render(rel, source, line, bib, _WORKER["settings"])  # type: ignore[arg-type]
     store = _WORKER["store"]
@@ -159,9 +209,11 @@ def _render(rel: str, body: str, line: int, bib: Bibliography, settings: RenderS
 
 def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
                cache: RenderCache, jobs: int | None = None,
-               progress: Callable[[int, int], None] | None = None) -> dict[str, RenderedBody]:
+               progress: Callable[[int, int], None] | None = None,
+               early: EarlyPool | None = None) -> dict[str, RenderedBody]:
     """Rendered body of every page, by the page's source path; ``progress(done, total)``
-    is told of each page rendered."""
+    is told of each page rendered. ``early``: workers already started (then used whatever
+    the number of pages to render)."""
     fp = settings.fingerprint()
     results: dict[str, RenderedBody] = {}
     todo: list[tuple[Page, str]] = []
@@ -177,7 +229,9 @@ def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
             cache.misses += 1
             todo.append((page, key))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
+    if early is not None and todo:
+        rendered = _render_in(early.pool, todo, early.workers, early.give(bib, settings, cache.folder))
+    elif len(todo) >= PARALLEL_THRESHOLD and workers > 1:
         rendered = _render_parallel(todo, bib, settings, workers, cache.folder)
     else:
         rendered = (_render(p.rel, p.body, p.body_line, bib, settings) for p, _ in todo)
@@ -190,6 +244,8 @@ def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
             results[page.rel] = body
         if progress is not None:
             progress(done, len(todo))
+    if early is not None:
+        early.close(wait=True)
     for page, key in spilled:  # the workers have ended: read back what they stored
         stored = cache.get(key, bib)
         if stored is None:  # gone meanwhile (another build pruned it): render it here
@@ -202,14 +258,19 @@ def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
 
 def _render_parallel(todo: list[tuple[Page, str]], bib: Bibliography, settings: RenderSettings,
                      workers: int, folder: Path | None) -> Iterator[RenderedBody]:
-    jobs = [(p.rel, p.body, p.body_line, key) for p, key in todo]
-    chunk = max(1, len(jobs) // (workers * 4))
     # Workers are started fresh ("spawn"), never forked: a forked copy of a process
     # whose V8 (KaTeX) threads are running cannot start V8 again.
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(bib, settings, folder),
                              mp_context=multiprocessing.get_context("spawn")) as pool:
-        try:
-            yield from pool.map(_render_in_worker, jobs, chunksize=chunk)
-        except BaseException:  # Ctrl-C or SIGTERM: stop now, not after rendering every queued page
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+        yield from _render_in(pool, todo, workers)
+
+
+def _render_in(pool: ProcessPoolExecutor, todo: list[tuple[Page, str]], workers: int,
+               setup: str = "") -> Iterator[RenderedBody]:
+    jobs = [(p.rel, p.body, p.body_line, key, setup) for p, key in todo]
+    chunk = max(1, len(jobs) // (workers * 4))
+    try:
+        yield from pool.map(_render_in_worker, jobs, chunksize=chunk)
+    except BaseException:  # Ctrl-C or SIGTERM: stop now, not after rendering every queued page
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise

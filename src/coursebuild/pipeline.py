@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import os
 import time
 from contextlib import nullcontext
 from pathlib import Path
@@ -37,7 +38,7 @@ from .memory import give_back_memory
 from .markdown.render import RenderedBody
 from .output import portable
 from .outputs import PageCache, asset_files, course_template_names, render_pages, site_url_note
-from .pages import RenderCache, RenderSettings, render_all
+from .pages import PARALLEL_THRESHOLD, EarlyPool, RenderCache, RenderSettings, cache_is_empty, render_all
 from .buildtypes import BuildOptions, BuildResult
 from .pagestore import PageStore
 from .fmstore import FrontMatterStore
@@ -74,6 +75,7 @@ class Builder:
         start = time.perf_counter()
         result = BuildResult()
         self._inputs: str | None = None  # what uptodate.py records once this build has written
+        self._early: EarlyPool | None = None
         try:
             self._run(result)
         except TemplateFailure as exc:
@@ -91,6 +93,9 @@ class Builder:
         except assets.AssetsMissing as exc:
             result.diagnostics.append(Diagnostic(".", 0, 0, Severity.ERROR, "assets", str(exc)))
             result.usage_error = True
+        finally:
+            if self._early is not None:  # the build stopped before rendering
+                self._early.close()
         result.diagnostics.sort(key=sort_key)
         if self._inputs is not None and result.written:
             uptodate.remember(course_cache_dir(self.course_dir), self._inputs, self.options.out_dir.resolve(), result)
@@ -174,6 +179,7 @@ class Builder:
         """Discover, front matter, bibliography, learning path and the structure checks."""
         found = discover(self.course_dir, config.content_dir)
         result.diagnostics += found.diagnostics
+        self._early = self._early_workers(len(found.pages))
         for folder in ("static", "templates"):  # their readers skip these links (confine.py)
             result.diagnostics += confine.links_out(self.course_dir, self.course_dir / folder)
         pages = self._read_pages(found.pages, result)
@@ -197,8 +203,9 @@ class Builder:
                                   {k: item.term for k, item in glossary.items()}, solutions=config.solutions,
                                   smart_punctuation=config.smart_punctuation, math_macros=macros)
         misses = self.cache.misses
+        early, self._early = self._early, None
         bodies = render_all(pages, bib, settings, self.cache, self.options.jobs,
-                            self._counter("rendering Markdown"))
+                            self._counter("rendering Markdown"), early)
         result.rendered = self.cache.misses - misses
         if not self.options.incremental:  # only serve renders again in this process
             self.cache.forget_bodies()
@@ -206,6 +213,15 @@ class Builder:
             result.diagnostics += bodies[page.rel].diagnostics
         result.diagnostics += _uncited(bib, bodies)
         return bodies
+
+    def _early_workers(self, sources: int) -> EarlyPool | None:
+        """Render workers started now, before the pages are read, when this build will
+        render every body (the first one, with an empty render cache)."""
+        workers = self.options.jobs if self.options.jobs is not None else (os.cpu_count() or 1)
+        first = self.cache.hits + self.cache.misses == 0
+        if workers < 2 or sources < PARALLEL_THRESHOLD or not first or not cache_is_empty(self.cache.folder):
+            return None
+        return EarlyPool(workers)
 
     def _environment(self, theme: Path) -> jinja2.Environment:
         # Reuse compiled templates (Jinja reloads an edited one itself); a new or removed
