@@ -508,3 +508,49 @@ def test_search_index_follows_edits_in_the_background(served: Served) -> None:
     wait_for(lambda: {p.name for p in (site / "pagefind").rglob("*.pf_fragment")} != first,
              what="the search index to be rebuilt after an edit")
     assert (site / "pagefind" / "pagefind-entry.json").is_file()
+
+
+SIGNAL_IN_A_CALLBACK = """\
+import os, runpy, signal, sys, weakref
+from coursebuild.serve import server
+
+original = server.PreviewServer.service_actions
+fired = []
+
+
+class Thing:
+    pass
+
+
+def callback(ref):
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(100_000):  # Python runs the signal's handler in here, in the callback
+        pass
+
+
+def service_actions(self):
+    if not fired:  # once serving: Ctrl-C arrives while a weak reference's callback runs
+        fired.append(True)
+        thing = Thing()
+        ref = weakref.ref(thing, callback)
+        del thing
+    original(self)
+
+
+server.PreviewServer.service_actions = service_actions
+sys.argv = ["coursebuild", *sys.argv[1:]]
+runpy.run_module("coursebuild", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_ctrl_c_during_a_garbage_collection_callback_still_stops(tmp_path: Path) -> None:
+    """Python drops an exception raised in a weak reference's callback ("Exception ignored
+    in ..."): a Ctrl-C handler that raised KeyboardInterrupt there was lost, and serve ran on.
+    The handler only asks the server loop to stop."""
+    script = tmp_path / "wrapper.py"
+    script.write_text(SIGNAL_IN_A_CALLBACK)
+    course = write_course(tmp_path / "course")
+    done = subprocess.run([sys.executable, str(script), "serve", str(course), "--out", str(tmp_path / "site"),
+                           "--port", "0"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Serving" in done.stdout and "Exception ignored" not in done.stderr + done.stdout

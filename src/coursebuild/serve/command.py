@@ -18,7 +18,7 @@ from ..diagnostics import Severity
 from ..pipeline import BuildOptions
 from ..write import OutputRefused, check_output_dir
 from .scheduler import RebuildScheduler
-from .server import PreviewServer
+from .server import PreviewServer, ServerStopped
 from .session import ServeSession
 from .watcher import CourseWatcher
 
@@ -56,7 +56,7 @@ def run_serve(args: argparse.Namespace, course_dir: Path, out_dir: Path) -> int:
     signal.signal(signal.SIGTERM, _raise_stop)
     try:
         return _serve(args, course_dir, session, server, scheduler, watcher)
-    except (KeyboardInterrupt, _Stop):
+    except (KeyboardInterrupt, _Stop, ServerStopped):
         return EXIT_OK
     finally:
         _shut_down(session, server, scheduler, watcher)
@@ -80,6 +80,9 @@ def _serve(args: argparse.Namespace, course_dir: Path, session: ServeSession, se
     _warn_if_public(args.host)
     if args.open:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    # From now on a signal only asks the server loop to end (see PreviewServer.service_actions).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda signum, frame: setattr(server, "stop_requested", True))
     server.serve_forever(poll_interval=0.25)
     return EXIT_OK
 

@@ -46,6 +46,11 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class ServerStopped(BaseException):
+    """Ends :meth:`PreviewServer.serve_forever` after a stop was requested. A BaseException,
+    like KeyboardInterrupt, so that no ``except Exception`` takes it for a failure."""
+
+
 class PreviewServer(ThreadingHTTPServer):
     """A threaded server that knows its session and never prints tracebacks."""
 
@@ -57,8 +62,18 @@ class PreviewServer(ThreadingHTTPServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.session = session
+        self.stop_requested = False
+        """Set by serve's Ctrl-C and SIGTERM handlers; :meth:`serve_forever` then ends."""
         super().__init__(address, PreviewHandler)
         self.hosts = HostPolicy(address[0], str(self.server_address[0]))
+
+    def service_actions(self) -> None:
+        """Called by :meth:`serve_forever` between requests (at least every poll interval):
+        the place to end it on a signal. A handler that raised KeyboardInterrupt itself could
+        raise it inside a garbage-collection callback, where Python drops it ("Exception
+        ignored in ...") and serve would go on running."""
+        if self.stop_requested:
+            raise ServerStopped()
 
     def handle_error(self, request: object, client_address: object) -> None:
         exc = sys.exc_info()[1]
