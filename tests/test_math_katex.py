@@ -88,7 +88,7 @@ def test_a_batch_renders_exactly_what_single_formulas_do() -> None:
     ("\\begin{aligned} a &= b \\\\ c &= \\sqrt{d} \\end{aligned}", True),
 ])
 def test_the_visual_copy_ends_where_its_marker_says(tex: str, display: bool) -> None:
-    """search.py cuts each formula's visual copy (which Pagefind ignores) from the pages it
+    """search/copy.py cuts each formula's visual copy (which Pagefind ignores) from the pages it
     gives Pagefind, from its opening tag to the comment after it, without parsing."""
     html, _ = render_math(tex, display)
     start = html.index(KATEX_HTML_IGNORED)

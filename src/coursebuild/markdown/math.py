@@ -66,7 +66,7 @@ def render_math(tex: str, display: bool,
         raise MathError((answer.error or "unknown KaTeX error").replace("KaTeX parse error: ", ""))
     # The visual copy is for eyes only: search indexes the MathML copy once, not both. It is
     # the last child of the formula's span (two spans deep in display math), and a comment
-    # after it lets the indexer cut it from its copy of the page without parsing (search.py).
+    # after it lets the indexer cut it from its copy of the page without parsing (search/copy.py).
     html = answer.html.replace(KATEX_HTML, KATEX_HTML_IGNORED)
     closing = "</span>" * (2 if display else 1)
     if html.count(KATEX_HTML_IGNORED) == 1 and html.endswith(closing):
