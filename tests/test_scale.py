@@ -102,3 +102,32 @@ def test_a_first_build_starts_its_workers_before_reading_the_pages(tmp_path: Pat
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-serial"))
     assert run_build(course, tmp_path / "serial", "--jobs", "1").code == 0
     assert snapshot(tmp_path / "early") == snapshot(tmp_path / "serial")
+
+
+def test_render_workers_end_before_their_bodies_are_read_back(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers hand bodies over through the render cache; the build reads them back only
+    once the workers are gone, so the two never hold every body at once. Checked for a
+    first build (early workers) and for one whose 50 edited pages miss a warm cache."""
+    import multiprocessing
+
+    from coursebuild import pages, pipeline
+    from coursebuild.buildtypes import BuildOptions
+
+    alive: list[int] = []
+    real_get = pages.RenderCache.get
+
+    def get(self: pages.RenderCache, key: str, bib: object) -> object:
+        alive.append(len(multiprocessing.active_children()))
+        return real_get(self, key, bib)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages.RenderCache, "get", get)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    course = fifty_topics(tmp_path / "c")
+    for edit in range(2):
+        if edit:
+            write_course(course, {f"content/topics/t{i}.md": topic(f"T{i}", i + 1, "Edited.\n") for i in range(50)})
+        alive.clear()
+        result = pipeline.Builder(BuildOptions(course, tmp_path / "site", jobs=2, search=False)).build()
+        assert result.errors == 0 and result.rendered == 50
+        assert len(alive) == 100 and not any(alive[50:]), alive  # 50 lookups, then 50 read-backs

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Generator, Iterator, Mapping
 
 from . import __version__
 from .bibliography import Bibliography
@@ -244,6 +244,11 @@ def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
             results[page.rel] = body
         if progress is not None:
             progress(done, len(todo))
+    # The workers end before their bodies are read back from the cache: at 1,000 topics
+    # they hold ≈280 MB. (zip stops at the last page without resuming the generator, whose
+    # pool would otherwise live on until the generator is collected.)
+    if isinstance(rendered, Generator):
+        rendered.close()
     if early is not None:
         early.close(wait=True)
     for page, key in spilled:  # the workers have ended: read back what they stored
@@ -271,6 +276,8 @@ def _render_in(pool: ProcessPoolExecutor, todo: list[tuple[Page, str]], workers:
     chunk = max(1, len(jobs) // (workers * 4))
     try:
         yield from pool.map(_render_in_worker, jobs, chunksize=chunk)
+    except GeneratorExit:  # closed after the last page: the pool's owner waits for its workers
+        raise
     except BaseException:  # Ctrl-C or SIGTERM: stop now, not after rendering every queued page
         pool.shutdown(wait=False, cancel_futures=True)
         raise
