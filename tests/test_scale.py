@@ -131,3 +131,23 @@ def test_render_workers_end_before_their_bodies_are_read_back(tmp_path: Path,
         result = pipeline.Builder(BuildOptions(course, tmp_path / "site", jobs=2, search=False)).build()
         assert result.errors == 0 and result.rendered == 50
         assert len(alive) == 100 and not any(alive[50:]), alive  # 50 lookups, then 50 read-backs
+
+
+def test_early_workers_that_cannot_get_their_setup_leave_the_build_to_the_usual_ones(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full temporary folder (the early workers' setup file cannot be written) must not
+    fail a build that can start its workers the usual way."""
+    import errno
+
+    from coursebuild import pipeline
+    from coursebuild.buildtypes import BuildOptions
+
+    def full(*args: object) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pipeline.EarlyPool, "give", full)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    course = fifty_topics(tmp_path / "c")
+    result = pipeline.Builder(BuildOptions(course, tmp_path / "site", jobs=2, search=False)).build()
+    assert result.errors == 0 and result.rendered == 50, [d.format() for d in result.diagnostics]
+    assert len(list((tmp_path / "cache").rglob("??/*.json"))) == 50  # stored by the usual workers

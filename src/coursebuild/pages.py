@@ -158,8 +158,12 @@ class EarlyPool:
         self.workers = workers
         self.folder = Path(tempfile.mkdtemp(prefix="coursebuild-render-"))  # mode 0700
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-        for _ in range(workers):  # one task each: a spawning pool starts a worker per task
-            self.pool.submit(_warm_up)
+        try:
+            for _ in range(workers):  # one task each: a spawning pool starts a worker per task
+                self.pool.submit(_warm_up)
+        except BaseException:
+            self.close()
+            raise
 
     def give(self, bib: Bibliography, settings: RenderSettings, folder: Path | None) -> str:
         """Where the workers find the setup of this build's pages."""
@@ -229,8 +233,12 @@ def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
             cache.misses += 1
             todo.append((page, key))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if early is not None and todo:
-        rendered = _render_in(early.pool, todo, early.workers, early.give(bib, settings, cache.folder))
+    setup = _give(early, bib, settings, cache.folder) if todo else None
+    if early is not None and setup is None:
+        early.close()
+        early = None
+    if early is not None and setup is not None:
+        rendered = _render_in(early.pool, todo, early.workers, setup)
     elif len(todo) >= PARALLEL_THRESHOLD and workers > 1:
         rendered = _render_parallel(todo, bib, settings, workers, cache.folder)
     else:
@@ -259,6 +267,17 @@ def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
         results[page.rel] = stored
     cache.retain(keys)
     return {page.rel: results[page.rel] for page in pages}  # in the pages' order, as before
+
+
+def _give(early: EarlyPool | None, bib: Bibliography, settings: RenderSettings, folder: Path | None) -> str | None:
+    """The early workers' setup file, or None (then they are not used: a full temporary
+    folder must not fail a build that can start its workers the usual way)."""
+    if early is None:
+        return None
+    try:
+        return early.give(bib, settings, folder)
+    except OSError:
+        return None
 
 
 def _render_parallel(todo: list[tuple[Page, str]], bib: Bibliography, settings: RenderSettings,

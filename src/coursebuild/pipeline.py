@@ -221,7 +221,10 @@ class Builder:
         first = self.cache.hits + self.cache.misses == 0
         if workers < 2 or sources < PARALLEL_THRESHOLD or not first or not cache_is_empty(self.cache.folder):
             return None
-        return EarlyPool(workers)
+        try:
+            return EarlyPool(workers)
+        except OSError:  # no temporary folder, no processes to spare: workers start later, as usual
+            return None
 
     def _environment(self, theme: Path) -> jinja2.Environment:
         # Reuse compiled templates (Jinja reloads an edited one itself); a new or removed
