@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -92,9 +93,12 @@ def test_a_first_build_starts_its_workers_before_reading_the_pages(tmp_path: Pat
 
     monkeypatch.setattr(pipeline, "EarlyPool", Recorded)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # where the setup file goes
+    (tmp_path / "tmp").mkdir()
     course = fifty_topics(tmp_path / "c")
     result = pipeline.Builder(BuildOptions(course, tmp_path / "early", jobs=2, search=False)).build()
     assert result.errors == 0 and result.rendered == 50 and started == [2]
+    assert not any((tmp_path / "tmp").iterdir())  # the setup file's folder is gone with the workers
     assert len(list((tmp_path / "cache").rglob("??/*.json"))) == 50  # stored by the workers
     write_course(course, {"content/topics/t3.md": topic("T3", 4, "Edited.\n")})
     result = pipeline.Builder(BuildOptions(course, tmp_path / "early", jobs=2, search=False)).build()

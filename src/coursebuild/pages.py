@@ -244,21 +244,25 @@ def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
     else:
         rendered = (_render(p.rel, p.body, p.body_line, bib, settings) for p, _ in todo)
     spilled: list[tuple[Page, str]] = []
-    for done, ((page, key), body) in enumerate(zip(todo, rendered), 1):
-        if body.html == SPILLED:
-            spilled.append((page, key))
-        else:
-            cache.put(key, body, bib)
-            results[page.rel] = body
-        if progress is not None:
-            progress(done, len(todo))
-    # The workers end before their bodies are read back from the cache: at 1,000 topics
-    # they hold ≈280 MB. (zip stops at the last page without resuming the generator, whose
-    # pool would otherwise live on until the generator is collected.)
-    if isinstance(rendered, Generator):
-        rendered.close()
-    if early is not None:
-        early.close(wait=True)
+    finished = False
+    try:
+        for done, ((page, key), body) in enumerate(zip(todo, rendered), 1):
+            if body.html == SPILLED:
+                spilled.append((page, key))
+            else:
+                cache.put(key, body, bib)
+                results[page.rel] = body
+            if progress is not None:
+                progress(done, len(todo))
+        # The workers end before their bodies are read back from the cache: at 1,000 topics
+        # they hold ≈280 MB. (zip stops at the last page without resuming the generator, whose
+        # pool would otherwise live on until the generator is collected.)
+        if isinstance(rendered, Generator):
+            rendered.close()
+        finished = True
+    finally:
+        if early is not None:  # waited for after the last page; not after a failure
+            early.close(wait=finished)
     for page, key in spilled:  # the workers have ended: read back what they stored
         stored = cache.get(key, bib)
         if stored is None:  # gone meanwhile (another build pruned it): render it here
