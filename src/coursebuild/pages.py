@@ -165,11 +165,16 @@ class EarlyPool:
             self.close()
             raise
 
-    def give(self, bib: Bibliography, settings: RenderSettings, folder: Path | None) -> str:
-        """Where the workers find the setup of this build's pages."""
+    def give(self, bib: Bibliography, settings: RenderSettings, folder: Path | None) -> str | None:
+        """Where the workers find the setup of this build's pages; None when it cannot be
+        written (then these workers are not used: a full temporary folder must not fail a
+        build that can start its workers the usual way)."""
         path = self.folder / "setup"
-        # Our own data for our own workers, gone with the build: not a cache.
-        path.write_bytes(pickle.dumps((bib, settings, folder), protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            # Our own data for our own workers, gone with the build: not a cache.
+            path.write_bytes(pickle.dumps((bib, settings, folder), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            return None
         return str(path)
 
     def close(self, wait: bool = False) -> None:
@@ -233,7 +238,7 @@ def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
             cache.misses += 1
             todo.append((page, key))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    setup = _give(early, bib, settings, cache.folder) if todo else None
+    setup = early.give(bib, settings, cache.folder) if early is not None and todo else None
     if early is not None and setup is None:
         early.close()
         early = None
@@ -271,17 +276,6 @@ def render_all(pages: list[Page], bib: Bibliography, settings: RenderSettings,
         results[page.rel] = stored
     cache.retain(keys)
     return {page.rel: results[page.rel] for page in pages}  # in the pages' order, as before
-
-
-def _give(early: EarlyPool | None, bib: Bibliography, settings: RenderSettings, folder: Path | None) -> str | None:
-    """The early workers' setup file, or None (then they are not used: a full temporary
-    folder must not fail a build that can start its workers the usual way)."""
-    if early is None:
-        return None
-    try:
-        return early.give(bib, settings, folder)
-    except OSError:
-        return None
 
 
 def _render_parallel(todo: list[tuple[Page, str]], bib: Bibliography, settings: RenderSettings,

@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import Iterable
 
 from ..markdown.math import KATEX_HTML_END, KATEX_HTML_IGNORED
 
@@ -30,21 +29,28 @@ _ANY_SETTING = b"data-pagefind"
 _HEADING = re.compile(rb"<h[1-6][\s>].*?</h[1-6]>", re.DOTALL)
 
 
-def write_copy(site_dir: Path, pages: Iterable[str], copy: Path) -> None:
-    """``pages`` (paths relative to ``site_dir``) as Pagefind is given them, under ``copy``.
-    A page with nothing to cut is linked, not copied."""
-    made = set()
-    for rel in pages:
-        source, target = site_dir / rel, copy / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        page = source.read_bytes()
-        cut = _without_visual_math(_from_body(page))
-        if len(cut) == len(page):
-            link_or_copy(str(source), str(target))
-        else:
-            target.write_bytes(cut)
+def write_copy(site_dir: Path, copy: Path) -> None:
+    """Every HTML page of the written site ``site_dir`` as Pagefind is given it, under
+    ``copy`` (not Pagefind's own folder nor hidden ones, such as ``copy`` itself). A page
+    with nothing to cut is linked, not copied."""
+    for folder, dirs, files in os.walk(site_dir):
+        if folder == str(site_dir):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "pagefind"]
+        target = copy / os.path.relpath(folder, site_dir)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if name.endswith(".html"):
+                _copy_page(os.path.join(folder, name), target / name)
+
+
+def _copy_page(source: str, target: Path) -> None:
+    with open(source, "rb") as handle:
+        page = handle.read()
+    cut = _without_visual_math(_from_body(page))
+    if len(cut) == len(page):
+        link_or_copy(source, str(target))
+    else:
+        target.write_bytes(cut)
 
 
 def _from_body(page: bytes) -> bytes:
@@ -80,20 +86,6 @@ def _without_visual_math(page: bytes) -> bytes:
         start = search = end + len(_KATEX_END)
     parts.append(page[start:])
     return b"".join(parts)
-
-
-def html_pages(site_dir: Path) -> list[str]:
-    """Every HTML page of a written site, as paths relative to it; not Pagefind's own
-    folder nor hidden folders (work folders, the build's marker)."""
-    found = []
-    for folder, dirs, files in os.walk(site_dir):
-        if folder == str(site_dir):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "pagefind"]
-        relative = os.path.relpath(folder, site_dir)
-        for name in files:
-            if name.endswith(".html"):
-                found.append(name if relative == "." else f"{relative}/{name}".replace(os.sep, "/"))
-    return sorted(found)
 
 
 def link_or_copy(source: str, target: str) -> None:

@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable, ContextManager, Mapping
 
-from .copy import html_pages, link_or_copy, write_copy
+from .copy import link_or_copy, write_copy
 from .pagefind import SearchIndexFailed, pagefind_version, run_pagefind
 
 DIGEST_FILE = ".coursebuild-digest"
@@ -24,8 +24,7 @@ def index_site(site_dir: Path, output: Path | None = None, nice: int = 0) -> Non
     copy = site_dir / SEARCH_COPY
     shutil.rmtree(copy, ignore_errors=True)
     try:
-        copy.mkdir()
-        write_copy(site_dir, html_pages(site_dir), copy)
+        write_copy(site_dir, copy)
         run_pagefind(copy, output or site_dir / "pagefind", nice)
     finally:
         shutil.rmtree(copy, ignore_errors=True)

@@ -41,32 +41,19 @@ def pagefind_version() -> str:
         return ""
 
 
-def start_pagefind(site: Path, output: Path, nice: int = 0) -> subprocess.Popen[str]:
-    """Pagefind indexing ``site`` into ``output``, started; see :func:`finish_pagefind`."""
+def run_pagefind(site: Path, output: Path, nice: int = 0) -> None:
+    """Pagefind indexing ``site`` into ``output``; :class:`SearchIndexFailed` with its last
+    line if it fails."""
     command = [str(pagefind_executable()), "--site", str(site), "--output-path", str(output), "--silent"]
     parent = os.getpid()
     try:
-        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                preexec_fn=lambda: _child_setup(nice, parent))
-    except OSError as exc:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False,
+                              preexec_fn=lambda: _child_setup(nice, parent))
+    except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexFailed(f"Pagefind could not run: {exc}") from exc
-
-
-def finish_pagefind(process: subprocess.Popen[str]) -> None:
-    """Wait for ``process``; raise :class:`SearchIndexFailed` with its last line if it failed."""
-    try:
-        out, err = process.communicate(timeout=TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired as exc:
-        process.kill()
-        process.communicate()
-        raise SearchIndexFailed(f"Pagefind could not run: {exc}") from exc
-    if process.returncode != 0:
-        message = (err or out).strip().splitlines()
-        raise SearchIndexFailed("Pagefind failed: " + (message[-1] if message else f"exit {process.returncode}"))
-
-
-def run_pagefind(site: Path, output: Path, nice: int = 0) -> None:
-    finish_pagefind(start_pagefind(site, output, nice))
+    if done.returncode != 0:
+        message = (done.stderr or done.stdout).strip().splitlines()
+        raise SearchIndexFailed("Pagefind failed: " + (message[-1] if message else f"exit {done.returncode}"))
 
 
 def _child_setup(nice: int, parent: int) -> None:
